@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+/**
+ * The churn-datagen executable: binds run() to this process. The only place that touches
+ * process signals and the exit code; it sets process.exitCode instead of calling exit(), so
+ * sinks flush first.
+ */
+import { run } from './program.ts';
+
+const controller = new AbortController();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => controller.abort(signal));
+}
+
+process.exitCode = await run(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  signal: controller.signal,
+  now: Date.now,
+});

@@ -1,0 +1,63 @@
+/**
+ * Parsing of flag values. Every failure is a UsageError naming the flag and the value as typed,
+ * e.g. `--count: expected a positive integer, got '0'`.
+ */
+import { UsageError } from '../errors.ts';
+import type { OutputFormat } from '../encoders/index.ts';
+import { outputFormats } from '../encoders/index.ts';
+import { maxEventTimeMs, minEventTimeMs } from '../core/time.ts';
+
+const DECIMAL = /^\+?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+export function parsePositiveInteger(flag: string, raw: string): number {
+  const value = DECIMAL.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value <= 0) throw invalid(flag, raw, 'a positive integer');
+  return value;
+}
+
+/** Seeds are non-negative integers up to 2^53 − 1; 0 is a seed. */
+export function parseSeed(flag: string, raw: string): number {
+  const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(value)) throw invalid(flag, raw, 'a non-negative integer up to 9007199254740991');
+  return value;
+}
+
+export function parseNonNegativeNumber(flag: string, raw: string): number {
+  const value = DECIMAL.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isFinite(value)) throw invalid(flag, raw, 'a non-negative number');
+  return value;
+}
+
+export function parseUnitInterval(flag: string, raw: string): number {
+  const value = DECIMAL.test(raw) ? Number(raw) : Number.NaN;
+  if (!(value >= 0 && value <= 1)) throw invalid(flag, raw, 'a number from 0 to 1');
+  return value;
+}
+
+export function parseDirection(flag: string, raw: string): 1 | -1 {
+  if (raw === '1' || raw === '+1' || raw === 'riskier') return 1;
+  if (raw === '-1' || raw === 'healthier') return -1;
+  throw invalid(flag, raw, '1 (riskier) or -1 (healthier)');
+}
+
+/** An ISO-8601 time with a date; a time without a zone is taken as UTC. */
+export function parseStart(flag: string, raw: string): number {
+  const iso = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+  const hasZone = /(Z|[+-]\d{2}:?\d{2})$/i.test(raw) && raw.length > 10;
+  const text = raw.length > 10 && !hasZone ? `${raw}Z` : raw;
+  const ms = iso.test(raw) ? Date.parse(text.replace(' ', 'T')) : Number.NaN;
+  if (!Number.isFinite(ms) || ms < minEventTimeMs || ms > maxEventTimeMs) {
+    throw invalid(flag, raw, 'an ISO-8601 time such as 2026-01-01T00:00:00Z (years 1970-9999)');
+  }
+  return Math.floor(ms);
+}
+
+export function parseFormat(flag: string, raw: string): OutputFormat {
+  const format = outputFormats.find((f) => f === raw.toLowerCase());
+  if (format === undefined) throw invalid(flag, raw, `one of ${outputFormats.join(', ')}`);
+  return format;
+}
+
+function invalid(flag: string, raw: string, expected: string): UsageError {
+  return new UsageError(`${flag}: expected ${expected}, got '${raw}'`);
+}

@@ -1,0 +1,72 @@
+/**
+ * The command line as a function: run(argv, io) → exit code. main.ts binds it to the process;
+ * tests call it in-process with their own streams.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { DatagenError, UsageError } from '../errors.ts';
+import { registerBatch } from './commands/batch.ts';
+import type { CliIo } from './io.ts';
+import { exitCodes, writeLine } from './io.ts';
+
+export type { CliIo } from './io.ts';
+
+/** The package version, read from package.json (one level above src/ and dist/). */
+export const version: string = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode: number = exitCodes.ok;
+  const program = new Command('churn-datagen')
+    .description('Realistic synthetic e-commerce customers labelled low / medium / high churn risk.')
+    .version(version, '-V, --version')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      outputError: () => undefined, // reported below, as one line
+    })
+    .showSuggestionAfterError(true)
+    .addHelpText(
+      'after',
+      `
+Modes built so far: batch. Not built yet: stream, drift, lifecycle (see README).
+Run 'churn-datagen batch --help' for its flags and examples.`,
+    );
+  registerBatch(program, io, (code) => (exitCode = code));
+
+  if (argv.length === 0) {
+    program.outputHelp({ error: true });
+    return exitCodes.usage;
+  }
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    return report(error, io);
+  }
+}
+
+// --- internal ---
+
+function report(error: unknown, io: CliIo): number {
+  if (error instanceof CommanderError) {
+    if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code)) return exitCodes.ok;
+    writeLine(io.stderr, `churn-datagen: ${error.message.replace(/^error: /, '').replace(/\n/g, ' ')}`);
+    return exitCodes.usage;
+  }
+  if (error instanceof UsageError) {
+    writeLine(io.stderr, `churn-datagen: ${error.message}`);
+    return exitCodes.usage;
+  }
+  if (error instanceof DatagenError) {
+    writeLine(io.stderr, `churn-datagen: ${error.message}`);
+    return error.code === 'INVALID_ARGUMENT' ? exitCodes.usage : exitCodes.failure;
+  }
+  writeLine(
+    io.stderr,
+    `churn-datagen: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+  );
+  return exitCodes.failure;
+}

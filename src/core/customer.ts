@@ -1,0 +1,193 @@
+/**
+ * One customer record from (seed, index, parameters): the heart of the generator. Pure and
+ * allocation-light; see profiles.ts for the health-band model and drift.ts for drift.
+ *
+ * How the fields hang together:
+ * - label → health band; with probability `overlap` the behaviour comes from a neighbouring band
+ *   (the label stays), and 1% of key-feature values are unusual (anywhere on the scale);
+ * - the four key features share the customer's position in the band plus their own noise, so
+ *   they move together without being copies of each other;
+ * - tenure = recency + active span; orders = frequency × tenure; revenue = orders × order value;
+ *   visits follow frequency and health, product views follow visits;
+ * - tickets, returns, refunds and failed payments rise with frailty (1 − health) and are drawn as
+ *   binomials of their totals, so open ≤ total and returns, refunds ≤ orders hold by construction.
+ *
+ * The stream layout puts every fixed-size draw first and the variable-size count draws last, so
+ * two records with the same (seed, index) share their latent draws whatever the label or drift.
+ */
+import {
+  binomial,
+  chance,
+  clamp,
+  cumulativeOf,
+  logNormal,
+  normal,
+  pickCumulative,
+  poisson,
+  reflectUnit,
+} from './distributions.ts';
+import type { Drift } from './drift.ts';
+import { healthShiftOf } from './drift.ts';
+import type { RiskLevel, RiskMix } from './profiles.ts';
+import {
+  healthBand,
+  keyFeatureProfiles,
+  keyFeatureValue,
+  paymentMethods,
+  productCategories,
+  shippingMethods,
+} from './profiles.ts';
+import type { CounterRng } from './random.ts';
+import { streamDomains } from './random.ts';
+import type { CustomerRecord } from './schema.ts';
+import { formatIsoTimestamp } from './time.ts';
+
+/** What shapes a record besides its seed and index. */
+export interface GenerationParams {
+  /** Normalised mix the label is drawn from when `level` is not given. */
+  readonly mix: RiskMix;
+  /** Forces the label. */
+  readonly level?: RiskLevel | undefined;
+  readonly drift: Drift;
+  /** Share of customers behaving like a neighbouring risk band (label noise), 0..1. */
+  readonly overlap: number;
+  /** Written as `drift_progress` when a drift schedule is active. */
+  readonly driftProgress?: number | undefined;
+}
+
+/** Default share of customers whose behaviour comes from a neighbouring band. */
+export const defaultOverlap = 0.02;
+/** Share of key-feature values drawn from anywhere on the health scale ("unusual customers"). */
+export const unusualValueRate = 0.01;
+/** Spread of each key feature around the customer's position within the band. */
+const keyFeatureNoise = 0.18;
+const DAYS_PER_MONTH = 30.44;
+
+const categoryCumulative = cumulativeOf([0.2, 0.18, 0.14, 0.1, 0.1, 0.1, 0.08, 0.1]);
+const paymentCumulative = cumulativeOf([0.45, 0.25, 0.22, 0.08]);
+const shippingCumulative = cumulativeOf([0.58, 0.25, 0.1, 0.07]);
+
+/** `cust_00000042`: stable for a customer index, and sorts by index up to 10^8 customers. */
+export function customerIdOf(index: number): string {
+  return `cust_${String(index).padStart(8, '0')}`;
+}
+
+/**
+ * Generates the record at `index` of the stream keyed by `seed`.
+ * `rng` is scratch state, reset here; pass one instance per thread and reuse it.
+ */
+export function generateCustomerRecord(
+  rng: CounterRng,
+  seed: number,
+  index: number,
+  eventTimeMs: number,
+  params: GenerationParams,
+): CustomerRecord {
+  rng.reset(seed, streamDomains.customer, index);
+  const { mix } = params;
+
+  // --- fixed-size draws: label, band, position, key features, mix-free attributes ---
+  const labelDraw = rng.next();
+  const level: RiskLevel =
+    params.level ?? (labelDraw < mix.low ? 'low' : labelDraw < mix.low + mix.medium ? 'medium' : 'high');
+  const overlapDraw = rng.next();
+  const sideDraw = rng.next();
+  let band: number = healthBand[level];
+  if (overlapDraw < params.overlap) band = band === 1 ? (sideDraw < 0.5 ? 0 : 2) : 1;
+  const position = (rng.next() + rng.next()) / 2;
+  const shift = healthShiftOf(params.drift);
+  const health = band + position - shift;
+  const vitality = health / 3; // ~0 (worst) … ~1 (best), beyond under drift
+  const frailty = clamp(1 - vitality, 0, 4 / 3);
+
+  const orderFrequency = round(
+    keyFeatureValue(keyFeatureProfiles.order_frequency, keyHealth(rng, band, position) - shift),
+    1000,
+  );
+  const daysSinceLastOrder = Math.round(
+    keyFeatureValue(keyFeatureProfiles.days_since_last_order, keyHealth(rng, band, position) - shift),
+  );
+  const emailOpenRate = round(
+    keyFeatureValue(keyFeatureProfiles.email_open_rate, keyHealth(rng, band, position) - shift),
+    10000,
+  );
+  const cartAbandonmentRate = round(
+    keyFeatureValue(keyFeatureProfiles.cart_abandonment_rate, keyHealth(rng, band, position) - shift),
+    10000,
+  );
+
+  const loyalty = clamp(vitality, 0, 1.2);
+  const activeDays = clamp(logNormal(rng, 300 * (0.6 + loyalty), 0.7), 7, 3650);
+  const customerAgeDays = Math.round(daysSinceLastOrder + activeDays);
+  const hasAccountGap = rng.next() >= 0.55; // most customers order on the day they sign up
+  const accountGapDays = Math.floor(-Math.log(1 - rng.next()) * 25) * (hasAccountGap ? 1 : 0);
+  const premiumRate = round(clamp(0.05 + 0.45 * loyalty + 0.1 * normal(rng), 0, 1), 10000);
+  const discountRate = round(clamp(0.08 + 0.55 * frailty + 0.1 * normal(rng), 0, 1), 10000);
+  const orderValueCents = Math.round(clamp(logNormal(rng, 40 * (1 + 1.2 * premiumRate), 0.35), 5, 1500) * 100);
+  const visitNoise = noiseFactor(rng, 0.25);
+  const viewsPerVisit = 4 * noiseFactor(rng, 0.3);
+  const category = productCategories[pickCumulative(rng, categoryCumulative)] ?? productCategories[0];
+  const payment = paymentMethods[pickCumulative(rng, paymentCumulative)] ?? paymentMethods[0];
+  const shipping = shippingMethods[pickCumulative(rng, shippingCumulative)] ?? shippingMethods[0];
+
+  // --- variable-size draws: counts ---
+  const totalOrders = Math.max(1, Math.round((orderFrequency * customerAgeDays) / DAYS_PER_MONTH));
+  const websiteVisits = poisson(rng, (2 + 2.5 * orderFrequency + 16 * loyalty) * visitNoise);
+  const productViews = poisson(rng, websiteVisits * viewsPerVisit);
+  const ticketYears = Math.min(customerAgeDays, 1095) / 365;
+  const ticketsTotal = poisson(rng, (0.3 + 5 * frailty * Math.sqrt(frailty)) * ticketYears);
+  const ticketsOpen = binomial(rng, ticketsTotal, clamp(0.04 + 0.3 * frailty, 0, 0.8));
+  const returns = binomial(rng, totalOrders, clamp(0.02 + 0.12 * frailty, 0, 0.5));
+  const refunds = binomial(rng, returns, 0.7) + binomial(rng, totalOrders - returns, 0.004 + 0.02 * frailty);
+  const failedPayments = poisson(rng, totalOrders * (0.005 + 0.03 * frailty) + 1.2 * frailty * frailty);
+
+  return {
+    customer_id: customerIdOf(index),
+    true_risk_level: level,
+    timestamp: formatIsoTimestamp(eventTimeMs),
+    drift_progress: params.driftProgress,
+    customer_age_days: customerAgeDays,
+    account_age_days: customerAgeDays + accountGapDays,
+    days_since_last_order: daysSinceLastOrder,
+    total_orders: totalOrders,
+    total_revenue: (totalOrders * orderValueCents) / 100,
+    avg_order_value: orderValueCents / 100,
+    order_frequency: orderFrequency,
+    website_visits_30d: websiteVisits,
+    email_open_rate: emailOpenRate,
+    cart_abandonment_rate: cartAbandonmentRate,
+    product_views_30d: productViews,
+    support_tickets_total: ticketsTotal,
+    support_tickets_open: ticketsOpen,
+    returns_count: returns,
+    refunds_count: refunds,
+    favorite_category: category,
+    discount_usage_rate: discountRate,
+    premium_product_rate: premiumRate,
+    payment_method: payment,
+    shipping_method: shipping,
+    failed_payment_count: failedPayments,
+  };
+}
+
+// --- internal ---
+
+/**
+ * Health (0–3 scale, before drift) behind one key feature: the customer's band position plus the
+ * feature's own noise, or, rarely, an unusual value from anywhere on the scale. Always 4 draws.
+ */
+function keyHealth(rng: CounterRng, band: number, position: number): number {
+  const noise = normal(rng) * keyFeatureNoise;
+  const unusual = chance(rng, unusualValueRate);
+  const anywhere = rng.next() * 3;
+  return unusual ? anywhere : band + reflectUnit(position + noise);
+}
+
+/** A multiplicative noise factor around 1 (cheaper than a log-normal where tails do not matter). */
+function noiseFactor(rng: CounterRng, spread: number): number {
+  return clamp(1 + spread * normal(rng), 0.25, 3);
+}
+
+function round(value: number, scale: number): number {
+  return Math.round(value * scale) / scale;
+}

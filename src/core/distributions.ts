@@ -1,0 +1,137 @@
+/**
+ * Sampling helpers over a CounterRng. Each draws a fixed, documented number of uniforms where it
+ * can, so the stream layout stays easy to reason about. Only Math.sqrt/log/exp/cos/sin are used:
+ * V8 implements them in its own portable code (fdlibm), so results do not depend on the platform.
+ */
+import type { CounterRng } from './random.ts';
+
+const HALF_ULP = 2 ** -33; // half the resolution of CounterRng.next()
+const ACKLAM_LOW = 0.02425;
+
+/**
+ * Standard normal N(0, 1) by inverting its CDF at one uniform (P. J. Acklam's rational
+ * approximation, relative error below 1.2e-9). The central 95% needs no log or sqrt, and one
+ * uniform per value keeps the stream layout simple.
+ */
+export function normal(rng: CounterRng): number {
+  const p = rng.next() + HALF_ULP; // (0, 1)
+  if (p < ACKLAM_LOW) return acklamTail(p);
+  if (p > 1 - ACKLAM_LOW) return -acklamTail(1 - p);
+  const q = p - 0.5;
+  const r = q * q;
+  return (
+    ((((((-39.69683028665376 * r + 220.9460984245205) * r - 275.9285104469687) * r + 138.357751867269) * r -
+      30.66479806614716) *
+      r +
+      2.506628277459239) *
+      q) /
+    (((((-54.47609879822406 * r + 161.5858368580409) * r - 155.6989798598866) * r + 66.80131188771972) * r -
+      13.28068155288572) *
+      r +
+      1)
+  );
+}
+
+/** Log-normal with the given median and log-space spread. */
+export function logNormal(rng: CounterRng, median: number, sigma: number): number {
+  return median * Math.exp(sigma * normal(rng));
+}
+
+/** Uniform in [lo, hi). */
+export function uniform(rng: CounterRng, lo: number, hi: number): number {
+  return lo + (hi - lo) * rng.next();
+}
+
+/** True with probability p. */
+export function chance(rng: CounterRng, p: number): boolean {
+  return rng.next() < p;
+}
+
+/**
+ * Poisson(lambda) with one uniform: inversion of the CDF for means up to 12, a rounded normal
+ * (clamped at zero) above, where it is close and the inversion loop would get long.
+ */
+export function poisson(rng: CounterRng, lambda: number): number {
+  if (!(lambda > 0)) return 0;
+  if (lambda > 12) return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * normal(rng)));
+  const u = rng.next();
+  let k = 0;
+  let p = Math.exp(-lambda);
+  let cumulative = p;
+  while (u > cumulative && k < 100) {
+    k++;
+    p *= lambda / k;
+    cumulative += p;
+  }
+  return k;
+}
+
+/**
+ * Binomial(n, p), always within [0, n]: Bernoulli trials for tiny n, else one uniform: inversion
+ * of the CDF while the mean is small (returns, refunds), a rounded, clamped normal for large means.
+ */
+export function binomial(rng: CounterRng, n: number, p: number): number {
+  if (n <= 0 || p <= 0) return 0;
+  if (p >= 1) return n;
+  if (n <= 6) {
+    let k = 0;
+    for (let i = 0; i < n; i++) if (rng.next() < p) k++;
+    return k;
+  }
+  const mean = n * p;
+  if (mean > 12 && mean < n - 12) {
+    return Math.min(n, Math.max(0, Math.round(mean + Math.sqrt(mean * (1 - p)) * normal(rng))));
+  }
+  const u = rng.next();
+  const odds = p / (1 - p);
+  let k = 0;
+  let pk = Math.exp(n * Math.log1p(-p)); // P(X = 0)
+  let cumulative = pk;
+  while (u > cumulative && k < n) {
+    pk *= ((n - k) / (k + 1)) * odds;
+    k++;
+    cumulative += pk;
+  }
+  return k;
+}
+
+/** Index drawn from a cumulative distribution (last entry 1). */
+export function pickCumulative(rng: CounterRng, cumulative: readonly number[]): number {
+  const u = rng.next();
+  const last = cumulative.length - 1;
+  for (let i = 0; i < last; i++) if (u < (cumulative[i] as number)) return i;
+  return last;
+}
+
+/** Folds x back into [0, 1] by reflection at the edges (keeps noise from piling up on a bound). */
+export function reflectUnit(x: number): number {
+  for (let i = 0; i < 4 && (x < 0 || x > 1); i++) x = x < 0 ? -x : 2 - x;
+  return clamp(x, 0, 1);
+}
+
+export function clamp(x: number, lo: number, hi: number): number {
+  return x < lo ? lo : x > hi ? hi : x;
+}
+
+/** Turns weights into a cumulative distribution ending exactly at 1. */
+export function cumulativeOf(weights: readonly number[]): number[] {
+  const total = weights.reduce((sum, w) => sum + w, 0);
+  let running = 0;
+  const cumulative = weights.map((w) => (running += w / total));
+  cumulative[cumulative.length - 1] = 1;
+  return cumulative;
+}
+
+// --- internal ---
+
+/** Acklam's tail branch, for p < ACKLAM_LOW; the upper tail is its mirror image. */
+function acklamTail(p: number): number {
+  const q = Math.sqrt(-2 * Math.log(p));
+  return (
+    (((((-0.007784894002430293 * q - 0.3223964580411365) * q - 2.400758277161838) * q - 2.54967134781347) * q +
+      4.374664141464968) *
+      q +
+      2.938163982698783) /
+    ((((0.007784695709041462 * q + 0.3224671290700398) * q + 2.445134137142996) * q + 3.754408661907416) * q + 1)
+  );
+}

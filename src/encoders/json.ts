@@ -1,0 +1,39 @@
+/**
+ * JSON encoders: one object per line (JSON Lines) or one JSON array. One template per record
+ * (a test holds its text equal to JSON.stringify(record)). Closed-set strings (levels,
+ * categories, methods, ISO timestamps) never need escaping; customer_id, the one free-form
+ * string, is escaped when it has to be.
+ */
+import type { CustomerRecord } from '../core/schema.ts';
+import { formatFrequency, formatMoney, formatProgress, formatRate } from './number-format.ts';
+import type { RecordEncoder } from './types.ts';
+
+/** The record as one JSON object, byte-identical to JSON.stringify(record). */
+export function encodeJsonObject(r: CustomerRecord): string {
+  const progress = r.drift_progress === undefined ? '' : `,"drift_progress":${formatProgress(r.drift_progress)}`;
+  return `{"customer_id":${jsonString(r.customer_id)},"true_risk_level":"${r.true_risk_level}","timestamp":"${r.timestamp}"${progress},"customer_age_days":${r.customer_age_days},"account_age_days":${r.account_age_days},"days_since_last_order":${r.days_since_last_order},"total_orders":${r.total_orders},"total_revenue":${formatMoney(r.total_revenue)},"avg_order_value":${formatMoney(r.avg_order_value)},"order_frequency":${formatFrequency(r.order_frequency)},"website_visits_30d":${r.website_visits_30d},"email_open_rate":${formatRate(r.email_open_rate)},"cart_abandonment_rate":${formatRate(r.cart_abandonment_rate)},"product_views_30d":${r.product_views_30d},"support_tickets_total":${r.support_tickets_total},"support_tickets_open":${r.support_tickets_open},"returns_count":${r.returns_count},"refunds_count":${r.refunds_count},"favorite_category":"${r.favorite_category}","discount_usage_rate":${formatRate(r.discount_usage_rate)},"premium_product_rate":${formatRate(r.premium_product_rate)},"payment_method":"${r.payment_method}","shipping_method":"${r.shipping_method}","failed_payment_count":${r.failed_payment_count}}`;
+}
+
+export const jsonLinesEncoder: RecordEncoder = {
+  format: 'jsonl',
+  header: '',
+  encode: (record) => `${encodeJsonObject(record)}\n`,
+  footer: '',
+};
+
+/** A JSON array, one record per line, readable by any JSON parser (e.g. Python's json.load). */
+export const jsonArrayEncoder: RecordEncoder = {
+  format: 'json',
+  header: '[\n',
+  encode: (record, position) => `${position === 0 ? '' : ',\n'}${encodeJsonObject(record)}`,
+  footer: '\n]\n',
+};
+
+// --- internal ---
+
+/** Printable ASCII without quote or backslash: nothing to escape. */
+const PLAIN_JSON_STRING = /^[ !#-[\]-~]*$/;
+
+function jsonString(value: string): string {
+  return PLAIN_JSON_STRING.test(value) ? `"${value}"` : JSON.stringify(value);
+}

@@ -1,0 +1,19 @@
+import type { CustomerRecord } from '../core/schema.ts';
+
+export const outputFormats = ['jsonl', 'json', 'csv'] as const;
+export type OutputFormat = (typeof outputFormats)[number];
+
+/** Optional fields a run writes (they become CSV columns; JSON writes them when present). */
+export type OptionalField = 'drift_progress';
+
+/**
+ * Turns records into text. Output = header + encode(r0, 0) + encode(r1, 1) + … + footer, so a
+ * writer can stream any number of records in constant memory.
+ */
+export interface RecordEncoder {
+  readonly format: OutputFormat;
+  readonly header: string;
+  /** Text for one record; `position` is its 0-based place in this output. */
+  encode(record: CustomerRecord, position: number): string;
+  readonly footer: string;
+}

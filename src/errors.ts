@@ -1,0 +1,31 @@
+/** Every failure the library reports carries one of these codes, so callers can branch on it. */
+export const errorCodes = [
+  /** An argument or option is outside what the API accepts. */
+  'INVALID_ARGUMENT',
+  /** A command-line flag, mode or value is wrong (the CLI exits with code 2). */
+  'USAGE',
+  /** Writing the output failed (disk full, permission, closed pipe). */
+  'OUTPUT',
+  /** The run was stopped by a signal before it finished. */
+  'INTERRUPTED',
+] as const;
+
+export type ErrorCode = (typeof errorCodes)[number];
+
+export class DatagenError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DatagenError';
+    this.code = code;
+  }
+}
+
+/** Bad user input at the command line: one line naming the flag and the value, exit code 2. */
+export class UsageError extends DatagenError {
+  constructor(message: string) {
+    super('USAGE', message);
+    this.name = 'UsageError';
+  }
+}

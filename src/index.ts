@@ -1,0 +1,39 @@
+/** churn-datagen's public API. */
+export { SyntheticDataGenerator, randomSeed, defaultIntervalMs } from './generator.ts';
+export type { GeneratorOptions } from './generator.ts';
+export { defaultOverlap, unusualValueRate, customerIdOf, generateCustomerRecord } from './core/customer.ts';
+export type { GenerationParams } from './core/customer.ts';
+export { makeDrift, noDrift, driftDirections, driftBandsAtFullFactor } from './core/drift.ts';
+export type { Drift, DriftDirection } from './core/drift.ts';
+export {
+  riskLevels,
+  defaultRiskMix,
+  normaliseRiskMix,
+  keyFeatureProfiles,
+  productCategories,
+  paymentMethods,
+  shippingMethods,
+} from './core/profiles.ts';
+export type {
+  RiskLevel,
+  RiskMix,
+  KeyFeature,
+  ProductCategory,
+  PaymentMethod,
+  ShippingMethod,
+} from './core/profiles.ts';
+export { CounterRng, rngAlgorithm, streamDomains } from './core/random.ts';
+export { recordFields, decimalPlaces } from './core/schema.ts';
+export type { CustomerRecord, FieldSpec, FieldKind } from './core/schema.ts';
+export { createEncoder, formatFromPath, outputFormats } from './encoders/index.ts';
+export type { OutputFormat, RecordEncoder, OptionalField } from './encoders/index.ts';
+export { encodeJsonObject } from './encoders/json.ts';
+export { FileSink } from './sinks/file.ts';
+export { StreamSink } from './sinks/stream.ts';
+export type { Sink } from './sinks/types.ts';
+export { writeBatch, batchRecords } from './modes/batch.ts';
+export type { BatchOptions, WriteBatchOptions, BatchResult } from './modes/batch.ts';
+export { writeRecords } from './modes/write-records.ts';
+export type { WriteRecordsOptions, WriteRecordsResult } from './modes/write-records.ts';
+export { DatagenError, UsageError, errorCodes } from './errors.ts';
+export type { ErrorCode } from './errors.ts';

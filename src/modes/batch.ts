@@ -1,0 +1,70 @@
+/**
+ * Batch mode: N customers to a sink, then done (SPEC §3). The CLI's `batch` command is a thin
+ * wrapper over writeBatch.
+ */
+import type { RiskMix } from '../core/profiles.ts';
+import type { CustomerRecord } from '../core/schema.ts';
+import type { Drift } from '../core/drift.ts';
+import type { OutputFormat } from '../encoders/index.ts';
+import { createEncoder } from '../encoders/index.ts';
+import { SyntheticDataGenerator } from '../generator.ts';
+import type { Sink } from '../sinks/types.ts';
+import { writeRecords } from './write-records.ts';
+
+export interface BatchOptions {
+  count: number;
+  seed: number;
+  riskDistribution?: RiskMix | undefined;
+  overlap?: number | undefined;
+  drift?: Drift | undefined;
+  /** Event time of customer index 0; customer k is stamped start + k × intervalMs. */
+  start: Date | number | string;
+  intervalMs?: number | undefined;
+  /** Index of the first customer (a slice of a larger dataset). Default 0. */
+  firstIndex?: number | undefined;
+}
+
+export interface WriteBatchOptions extends BatchOptions {
+  format: OutputFormat;
+  sink: Sink;
+  signal?: AbortSignal | undefined;
+  onProgress?: ((records: number, bytes: number) => void) | undefined;
+}
+
+export interface BatchResult {
+  records: number;
+  bytes: number;
+  /** Stopped by the signal: a file sink has discarded its output. */
+  interrupted: boolean;
+}
+
+/** The batch's records, lazily (constant memory). */
+export function batchRecords(options: BatchOptions): Iterable<CustomerRecord> {
+  const generator = new SyntheticDataGenerator({
+    seed: options.seed,
+    overlap: options.overlap,
+    start: options.start,
+    intervalMs: options.intervalMs,
+    firstIndex: options.firstIndex,
+  });
+  if (options.drift !== undefined) generator.setDrift(options.drift.factor, options.drift.direction);
+  return generator.customers(options.count, options.riskDistribution);
+}
+
+/**
+ * Generates the batch into `sink`. Completes the sink on success; aborts it (a file's temporary
+ * copy is removed, a stream keeps what it passed on) on interruption or error.
+ */
+export async function writeBatch(options: WriteBatchOptions): Promise<BatchResult> {
+  const { sink } = options;
+  try {
+    const records = batchRecords(options);
+    const result = await writeRecords(records, createEncoder(options.format), sink, options);
+    if (result.interrupted) await sink.abort();
+    else await sink.close();
+    return { records: result.records, bytes: sink.bytesWritten, interrupted: result.interrupted };
+  } catch (error) {
+    await sink.abort();
+    throw error;
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * Where encoded text goes. A sink accepts chunks with backpressure (write resolves when the
+ * sink can take more), then is either closed (output complete) or aborted (output discarded).
+ */
+export interface Sink {
+  /** Human-readable destination for messages, e.g. "customers.jsonl" or "stdout". */
+  readonly description: string;
+  /** Bytes accepted so far. */
+  readonly bytesWritten: number;
+  /**
+   * Accepts a chunk. The sink may keep reading `chunk` until the next write() or close()
+   * resolves, so a caller alternates between two buffers (or copies).
+   */
+  write(chunk: Uint8Array): Promise<void>;
+  /** Finishes the output; for a regular file this is when it appears under its name. */
+  close(): Promise<void>;
+  /** Stops without completing: a regular file's temporary copy is removed. Never throws. */
+  abort(): Promise<void>;
+}
