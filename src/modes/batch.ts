@@ -29,6 +29,8 @@ export interface WriteBatchOptions extends BatchOptions {
   sink: Sink;
   signal?: AbortSignal | undefined;
   onProgress?: ((records: number, bytes: number) => void) | undefined;
+  /** Bytes per write to the sink (default 1 MiB). */
+  chunkBytes?: number | undefined;
 }
 
 export interface BatchResult {

@@ -3,7 +3,7 @@
  * backpressure paces generation. Records are joined into ~64 KiB strings, copied as UTF-8 into
  * 1 MiB chunks (copying fewer, longer strings is much cheaper than one per record), and the chunks
  * alternate between two buffers so one can be in flight in the sink while the next fills (see
- * Sink.write). Stops between chunks when `signal` aborts.
+ * Sink.write). Stops between chunks when `signal` aborts or the sink's reader has gone.
  */
 import type { CustomerRecord } from '../core/schema.ts';
 import type { RecordEncoder } from '../encoders/index.ts';
@@ -73,6 +73,7 @@ export async function writeRecords(
       piece = '';
       if (used < chunkBytes) continue;
       await flush();
+      if (sink.closedByReader) break;
       if (signal?.aborted === true) {
         interrupted = true;
         break;

@@ -64,6 +64,11 @@ export class FileSink implements Sink {
     return this.#bytesWritten;
   }
 
+  /** A file has no reader to go away (a FIFO's reader leaving shows as a write error). */
+  get closedByReader(): boolean {
+    return false;
+  }
+
   async write(chunk: Uint8Array): Promise<void> {
     await this.#pending;
     this.#bytesWritten += chunk.length;

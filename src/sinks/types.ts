@@ -7,6 +7,8 @@ export interface Sink {
   readonly description: string;
   /** Bytes accepted so far. */
   readonly bytesWritten: number;
+  /** True once the destination stopped taking data (a reader closed its pipe): stop early. */
+  readonly closedByReader: boolean;
   /**
    * Accepts a chunk. The sink may keep reading `chunk` until the next write() or close()
    * resolves, so a caller alternates between two buffers (or copies).

@@ -1,0 +1,140 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import type { CustomerRecord } from '../../src/core/schema.ts';
+import { recordFields } from '../../src/core/schema.ts';
+import { csvColumns, csvField } from '../../src/encoders/csv.ts';
+import { createEncoder, formatFromPath } from '../../src/encoders/index.ts';
+import { encodeJsonObject } from '../../src/encoders/json.ts';
+import { decimalFormatter } from '../../src/encoders/number-format.ts';
+import { batchRecords, writeBatch } from '../../src/modes/batch.ts';
+import { FileSink } from '../../src/sinks/file.ts';
+import { tempDir } from '../support/cli.ts';
+import { fixedStart, sample } from '../support/records.ts';
+
+const records = [
+  ...sample(3000, { seed: 31 }),
+  ...sample(1000, { seed: 32, drift: 1, direction: 1 }),
+  ...sample(1000, { seed: 33, drift: 1, direction: -1, level: 'low' }),
+];
+
+describe('number formatting', () => {
+  it.each([2, 3, 4, 6])('gives String(v) for values rounded to %d places', (places) => {
+    const format = decimalFormatter(places);
+    const scale = 10 ** places;
+    for (let i = 0; i < 20_000; i++) {
+      const n = Math.floor(Math.random() * 1e9);
+      const value = n / scale;
+      expect(format(value)).toBe(String(value));
+    }
+    expect(format(0)).toBe('0');
+    expect(format(1)).toBe('1');
+  });
+});
+
+describe('JSON', () => {
+  it('writes exactly JSON.stringify(record), drift_progress included when present', () => {
+    for (const record of records) expect(encodeJsonObject(record)).toBe(JSON.stringify(record));
+    const withProgress = { ...records[0]!, drift_progress: 0.123456 };
+    expect(encodeJsonObject(withProgress)).toBe(JSON.stringify(withProgress));
+  });
+
+  it('escapes a free-form customer_id', () => {
+    const odd = { ...records[0]!, customer_id: 'a"b\\c\n,é' };
+    expect(JSON.parse(encodeJsonObject(odd))).toEqual(odd);
+  });
+});
+
+describe('CSV', () => {
+  it('has a header of every field name in schema order', () => {
+    expect(createEncoder('csv').header).toBe(
+      `${recordFields
+        .filter((f) => !('optional' in f))
+        .map((f) => f.name)
+        .join(',')}\n`,
+    );
+    expect(csvColumns(['drift_progress'])).toContain('drift_progress');
+  });
+
+  it('quotes only what RFC 4180 needs', () => {
+    expect(csvField('Home & Garden')).toBe('Home & Garden');
+    expect(csvField('a,b')).toBe('"a,b"');
+    expect(csvField('say "hi"')).toBe('"say ""hi"""');
+  });
+});
+
+describe('files read back by real parsers', () => {
+  const dir = tempDir();
+  const count = 3000;
+  const expected = Array.from(batchRecords({ count, seed: 77, start: fixedStart }));
+  const write = async (format: 'jsonl' | 'json' | 'csv'): Promise<string> => {
+    const path = join(dir, `customers.${format}`);
+    await writeBatch({ count, seed: 77, start: fixedStart, format, sink: await FileSink.open(path), chunkBytes: 4096 });
+    return path;
+  };
+
+  it('JSON Lines: one JSON.parse per line gives the records', async () => {
+    const lines = readFileSync(await write('jsonl'), 'utf8')
+      .trimEnd()
+      .split('\n');
+    expect(lines.map((line) => JSON.parse(line) as CustomerRecord)).toEqual(expected);
+  });
+
+  it('JSON: JSON.parse of the file gives the array of records', async () => {
+    expect(JSON.parse(readFileSync(await write('json'), 'utf8'))).toEqual(expected);
+  });
+
+  it('CSV: csv-parse gives the records, numbers as numbers', async () => {
+    const rows = parse<Record<string, unknown>>(readFileSync(await write('csv')), { columns: true, cast: true });
+    expect(rows).toHaveLength(count);
+    expect(rows).toEqual(expected.map((r) => ({ ...r })));
+  });
+
+  it("Python's json, csv (and pandas where installed) read the files", async () => {
+    const [jsonPath, jsonlPath, csvPath] = [await write('json'), await write('jsonl'), await write('csv')];
+    const script = `
+import csv, json, sys
+arr = json.load(open(sys.argv[1]))
+lines = [json.loads(l) for l in open(sys.argv[2])]
+rows = list(csv.DictReader(open(sys.argv[3], newline='')))
+assert arr == lines, 'json and jsonl differ'
+assert len(rows) == len(arr) and rows[0]['customer_id'] == arr[0]['customer_id']
+assert all(float(r['total_revenue']) == a['total_revenue'] for r, a in zip(rows, arr))
+try:
+    import pandas as pd
+    df = pd.read_csv(sys.argv[3])
+    assert len(df) == len(arr) and str(df['total_orders'].dtype).startswith('int')
+    assert abs(df['total_revenue'].sum() - sum(a['total_revenue'] for a in arr)) < 0.01
+    print('ok pandas', len(df))
+except ImportError:
+    print('ok no-pandas', len(arr))
+`;
+    const python =
+      ['/usr/bin/python3', 'python3'].find((p) => {
+        try {
+          execFileSync(p, ['-c', 'import pandas'], { stdio: 'ignore' });
+          return true;
+        } catch {
+          return false;
+        }
+      }) ?? 'python3';
+    const out = execFileSync(python, ['-c', script, jsonPath, jsonlPath, csvPath], { encoding: 'utf8' });
+    expect(out).toMatch(process.env.CI === 'true' ? /^ok pandas 3000/ : /^ok (pandas|no-pandas) 3000/);
+  });
+});
+
+describe('formatFromPath', () => {
+  it.each([
+    ['a.jsonl', 'jsonl'],
+    ['a.NDJSON', 'jsonl'],
+    ['dir.v2/a.json', 'json'],
+    ['a.csv', 'csv'],
+    ['/dev/null', 'jsonl'],
+    ['a.txt', undefined],
+    ['.hidden', 'jsonl'],
+  ])('%s → %s', (path, format) => {
+    expect(formatFromPath(path)).toBe(format);
+  });
+});
