@@ -12,4 +12,6 @@ const result = await writeBatch({
   sink: await FileSink.open(output),
 });
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-console.log(JSON.stringify({ records: result.records, bytes: result.bytes, seconds, maxRssKb: process.resourceUsage().maxRSS }));
+console.log(
+  JSON.stringify({ records: result.records, bytes: result.bytes, seconds, maxRssKb: process.resourceUsage().maxRSS }),
+);

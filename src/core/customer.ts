@@ -69,7 +69,8 @@ const shippingCumulative = cumulativeOf([0.58, 0.25, 0.1, 0.07]);
 
 /** `cust_00000042`: stable for a customer index, and sorts by index up to 10^8 customers. */
 export function customerIdOf(index: number): string {
-  return `cust_${String(index).padStart(8, '0')}`;
+  // Zero-padding by adding 10^8 and dropping the leading 1 is several times cheaper than padStart.
+  return index < 1e8 ? `cust_${String(index + 1e8).slice(1)}` : `cust_${index}`;
 }
 
 /**
