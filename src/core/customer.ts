@@ -147,6 +147,7 @@ export function generateCustomerRecord(
     true_risk_level: level,
     timestamp: formatIsoTimestamp(eventTimeMs),
     drift_progress: params.driftProgress,
+    snapshot_day: undefined,
     customer_age_days: customerAgeDays,
     account_age_days: customerAgeDays + accountGapDays,
     days_since_last_order: daysSinceLastOrder,

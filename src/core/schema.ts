@@ -11,6 +11,8 @@ export interface CustomerRecord {
   timestamp: string;
   /** 0..1; present only while a drift schedule is active. */
   drift_progress?: number;
+  /** Lifecycle snapshots only: days since the start of the simulated journey (0, 7, 14, …). */
+  snapshot_day?: number;
   customer_age_days: number;
   account_age_days: number;
   days_since_last_order: number;
@@ -59,6 +61,7 @@ export const recordFields = [
   { name: 'true_risk_level', kind: 'string' },
   { name: 'timestamp', kind: 'timestamp' },
   { name: 'drift_progress', kind: 'progress', optional: true },
+  { name: 'snapshot_day', kind: 'integer', optional: true },
   { name: 'customer_age_days', kind: 'integer' },
   { name: 'account_age_days', kind: 'integer' },
   { name: 'days_since_last_order', kind: 'integer' },

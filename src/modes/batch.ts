@@ -9,7 +9,7 @@ import type { OutputFormat } from '../encoders/index.ts';
 import { createEncoder } from '../encoders/index.ts';
 import { SyntheticDataGenerator } from '../generator.ts';
 import type { Sink } from '../sinks/types.ts';
-import { writeRecords } from './write-records.ts';
+import { EncodedOutput, writeRecords } from './encoded-output.ts';
 
 export interface BatchOptions {
   count: number;
@@ -59,11 +59,12 @@ export function batchRecords(options: BatchOptions): Iterable<CustomerRecord> {
  */
 export async function writeBatch(options: WriteBatchOptions): Promise<BatchResult> {
   const { sink } = options;
+  const output = new EncodedOutput(createEncoder(options.format), sink, options.chunkBytes);
   try {
-    const records = batchRecords(options);
-    const result = await writeRecords(records, createEncoder(options.format), sink, options);
-    if (result.interrupted) await sink.abort();
-    else await sink.close();
+    const result = await writeRecords(batchRecords(options), output, options);
+    if (result.interrupted) await output.abort();
+    else await output.end();
+    options.onProgress?.(result.records, sink.bytesWritten);
     return { records: result.records, bytes: sink.bytesWritten, interrupted: result.interrupted };
   } catch (error) {
     await sink.abort();

@@ -1,0 +1,135 @@
+/**
+ * Records → encoder → byte sink, in constant memory with backpressure. Records are joined into
+ * ~64 KiB strings, copied as UTF-8 into 1 MiB chunks (copying fewer, longer strings is much cheaper
+ * than one per record), and the chunks alternate between two buffers so one can be in flight in
+ * the sink while the next fills (see Sink.write).
+ */
+import type { CustomerRecord } from '../core/schema.ts';
+import type { RecordEncoder } from '../encoders/index.ts';
+import type { Sink } from '../sinks/types.ts';
+
+const PIECE_CHARS = 1 << 16;
+
+export class EncodedOutput {
+  readonly #encoder: RecordEncoder;
+  readonly #sink: Sink;
+  readonly #chunkBytes: number;
+  readonly #chunks: [Buffer, Buffer];
+  #turn = 0;
+  #used = 0;
+  #piece: string;
+  #records = 0;
+
+  constructor(encoder: RecordEncoder, sink: Sink, chunkBytes = 1 << 20) {
+    this.#encoder = encoder;
+    this.#sink = sink;
+    this.#chunkBytes = chunkBytes;
+    // Room for one more piece in the worst case of 3 UTF-8 bytes per character.
+    this.#chunks = [Buffer.allocUnsafe(chunkBytes + 3 * PIECE_CHARS), Buffer.allocUnsafe(chunkBytes + 3 * PIECE_CHARS)];
+    this.#piece = encoder.header;
+  }
+
+  /** Records added so far. */
+  get records(): number {
+    return this.#records;
+  }
+
+  get sink(): Sink {
+    return this.#sink;
+  }
+
+  /** True when a full chunk is waiting: call flush() before adding much more. */
+  get full(): boolean {
+    return this.#used >= this.#chunkBytes;
+  }
+
+  /** Encodes one record into the current chunk (synchronous: no per-record promise). */
+  add(record: CustomerRecord): void {
+    this.#piece += this.#encoder.encode(record, this.#records++);
+    if (this.#piece.length >= PIECE_CHARS) this.#copyPiece();
+  }
+
+  /** Hands everything added so far to the sink (waits for backpressure). */
+  async flush(): Promise<void> {
+    this.#copyPiece();
+    if (this.#used === 0) return;
+    await this.#sink.write(this.#current().subarray(0, this.#used));
+    this.#turn ^= 1;
+    this.#used = 0;
+  }
+
+  /** Writes the footer and completes the sink. */
+  async end(): Promise<void> {
+    this.#piece += this.#encoder.footer;
+    await this.flush();
+    await this.#sink.close();
+  }
+
+  /** Writes the footer (so what a stream passed on stays well-formed) and abandons the sink. */
+  async abort(): Promise<void> {
+    try {
+      this.#piece += this.#encoder.footer;
+      await this.flush();
+    } finally {
+      await this.#sink.abort();
+    }
+  }
+
+  // --- internal ---
+
+  #current(): Buffer {
+    return this.#chunks[this.#turn === 0 ? 0 : 1];
+  }
+
+  #copyPiece(): void {
+    const piece = this.#piece;
+    if (piece === '') return;
+    this.#piece = '';
+    const chunk = this.#current();
+    if (this.#used + 3 * piece.length <= chunk.length) {
+      this.#used += chunk.write(piece, this.#used);
+      return;
+    }
+    // Only for a huge record (a very long custom customer_id): grow this chunk to fit.
+    const grown = Buffer.allocUnsafe(this.#used + Buffer.byteLength(piece));
+    chunk.copy(grown, 0, 0, this.#used);
+    this.#used += grown.write(piece, this.#used);
+    this.#chunks[this.#turn === 0 ? 0 : 1] = grown;
+  }
+}
+
+export interface WriteRecordsOptions {
+  signal?: AbortSignal | undefined;
+  /** Called after each chunk with the records and bytes written so far. */
+  onProgress?: ((records: number, bytes: number) => void) | undefined;
+  /** Bytes gathered before a write to the sink. Default 1 MiB. */
+  chunkBytes?: number | undefined;
+}
+
+export interface WriteRecordsResult {
+  records: number;
+  /** True when the signal stopped the run before the records ran out. */
+  interrupted: boolean;
+}
+
+/**
+ * Writes all records, stopping between chunks when `signal` aborts or the sink's reader has gone.
+ * Leaves completing (end) or abandoning (abort) the output to the caller.
+ */
+export async function writeRecords(
+  records: Iterable<CustomerRecord>,
+  output: EncodedOutput,
+  options: WriteRecordsOptions = {},
+): Promise<WriteRecordsResult> {
+  const { signal, onProgress } = options;
+  const sink = output.sink;
+  for (const record of records) {
+    if (signal?.aborted === true) return { records: output.records, interrupted: true };
+    output.add(record);
+    if (!output.full) continue;
+    await output.flush();
+    onProgress?.(output.records, sink.bytesWritten);
+    if (sink.closedByReader) break;
+  }
+  return { records: output.records, interrupted: signal?.aborted === true };
+}
