@@ -17,7 +17,7 @@ export function csvField(value: string): string {
 /** Header names of a CSV written with these optional fields. */
 export function csvColumns(optionalFields: readonly OptionalField[] = []): string[] {
   return recordFields
-    .filter((field) => !('optional' in field) || optionalFields.includes(field.name as OptionalField))
+    .filter((field) => !('optional' in field) || optionalFields.includes(field.name))
     .map((field) => field.name);
 }
 
