@@ -8,6 +8,8 @@ export const errorCodes = [
   'OUTPUT',
   /** The run was stopped by a signal before it finished. */
   'INTERRUPTED',
+  /** Kafka is unreachable, the client is missing, or records were not delivered. */
+  'KAFKA',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

@@ -61,3 +61,16 @@ export function parseFormat(flag: string, raw: string): OutputFormat {
 function invalid(flag: string, raw: string, expected: string): UsageError {
   return new UsageError(`${flag}: expected ${expected}, got '${raw}'`);
 }
+
+/** A positive number; fractions allowed (`--duration 0.5` is 30 seconds). */
+export function parsePositiveNumber(flag: string, raw: string): number {
+  const value = DECIMAL.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isFinite(value) || value <= 0) throw invalid(flag, raw, 'a positive number');
+  return value;
+}
+
+export function parseNonNegativeInteger(flag: string, raw: string): number {
+  const value = DECIMAL.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < 0) throw invalid(flag, raw, 'a non-negative integer');
+  return value;
+}

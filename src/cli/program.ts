@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { DatagenError, UsageError } from '../errors.ts';
 import { registerBatch } from './commands/batch.ts';
+import { registerLifecycle } from './commands/lifecycle.ts';
+import { registerStream } from './commands/stream.ts';
 import type { CliIo } from './io.ts';
 import { exitCodes, writeLine } from './io.ts';
 
@@ -31,10 +33,16 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .addHelpText(
       'after',
       `
-Modes built so far: batch. Not built yet: stream, drift, lifecycle (see README).
-Run 'churn-datagen batch --help' for its flags and examples.`,
+Kafka: --kafka-servers (default $KAFKA_BOOTSTRAP_SERVERS, else localhost:9092), --topic (default
+ml.predictions); SASL/TLS settings come from KAFKA_* environment variables (see README).
+Run 'churn-datagen <mode> --help' for a mode's flags and examples.`,
     );
-  registerBatch(program, io, (code) => (exitCode = code));
+  const setExitCode = (code: number): void => {
+    exitCode = code;
+  };
+  registerStream(program, io, setExitCode);
+  registerLifecycle(program, io, setExitCode);
+  registerBatch(program, io, setExitCode);
 
   if (argv.length === 0) {
     program.outputHelp({ error: true });

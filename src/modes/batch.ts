@@ -8,6 +8,7 @@ import type { Drift } from '../core/drift.ts';
 import type { OutputFormat } from '../encoders/index.ts';
 import { createEncoder } from '../encoders/index.ts';
 import { SyntheticDataGenerator } from '../generator.ts';
+import type { DeliveryStats, RecordSink } from '../sinks/record-sink.ts';
 import type { Sink } from '../sinks/types.ts';
 import { EncodedOutput, writeRecords } from './encoded-output.ts';
 
@@ -69,5 +70,44 @@ export async function writeBatch(options: WriteBatchOptions): Promise<BatchResul
   } catch (error) {
     await sink.abort();
     throw error;
+  }
+}
+
+export interface SendBatchOptions extends BatchOptions {
+  sink: RecordSink;
+  signal?: AbortSignal | undefined;
+  onProgress?: ((records: number) => void) | undefined;
+}
+
+export interface SendBatchResult {
+  generated: number;
+  stats: DeliveryStats;
+  interrupted: boolean;
+}
+
+/** Sends the batch to a record sink (Kafka), 1000 records per write, then closes the sink. */
+export async function sendBatch(options: SendBatchOptions): Promise<SendBatchResult> {
+  const { sink, signal } = options;
+  let generated = 0;
+  let pending: CustomerRecord[] = [];
+  try {
+    for (const record of batchRecords(options)) {
+      pending.push(record);
+      if (pending.length < 1000) continue;
+      await sink.write(pending);
+      generated += pending.length;
+      pending = [];
+      options.onProgress?.(generated);
+      if (signal?.aborted === true) break;
+    }
+    if (signal?.aborted !== true) {
+      await sink.write(pending);
+      generated += pending.length;
+    }
+  } finally {
+    const stats = await sink.close();
+    options.onProgress?.(generated);
+    // eslint-disable-next-line no-unsafe-finally
+    return { generated, stats, interrupted: signal?.aborted === true && generated < options.count };
   }
 }

@@ -31,6 +31,8 @@ export async function runInProcess(
 
 export interface ChildOptions {
   cwd?: string;
+  /** Extra environment variables. */
+  env?: Record<string, string>;
   /** Sends this signal once stderr/stdout shows the child is running (or after `afterMs`). */
   signal?: NodeJS.Signals;
   afterMs?: number;
@@ -38,7 +40,13 @@ export interface ChildOptions {
 
 export function runChild(args: string[], options: ChildOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [binPath, ...args], { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
+    if (options.env?.KAFKA_BOOTSTRAP_SERVERS === undefined) delete env.KAFKA_BOOTSTRAP_SERVERS;
+    const child = spawn(process.execPath, [binPath, ...args], {
+      cwd: options.cwd,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));

@@ -1,0 +1,125 @@
+/**
+ * `churn-datagen stream` and `churn-datagen drift`: customers at a steady rate to Kafka (or a
+ * file/stdout), optionally under the drift scenario. Flag parsing only; the work is streamSource.
+ */
+import type { Command } from 'commander';
+import { defaultOverlap } from '../../core/customer.ts';
+import { defaultRatePerMinute, streamSource } from '../../modes/stream.ts';
+import { UsageError } from '../../errors.ts';
+import type { CliIo } from '../io.ts';
+import type { MixFlags, OutputFlags, SeedFlags } from '../options.ts';
+import {
+  addMixOptions,
+  addOutputOptions,
+  addSeedOptions,
+  checkOutputFlags,
+  parseMix,
+  resolveSeed,
+} from '../options.ts';
+import { parsePositiveNumber, parseUnitInterval } from '../parse.ts';
+import { runTimedCommand } from '../timed-command.ts';
+
+interface StreamFlags extends OutputFlags, SeedFlags, MixFlags {
+  rate: string;
+  duration?: string;
+  drift?: boolean;
+  fast?: boolean;
+  overlap: string;
+}
+
+const startHelp = 'event time of the first customer (default: now)';
+
+export function registerStream(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
+  const stream = program
+    .command('stream')
+    .summary('customers at a steady rate to Kafka, a file or stdout')
+    .description(
+      'Stream customers at --rate per minute on a monotonic schedule (record k is due k × 60/rate s after the start), to Kafka unless --output is given. Runs until --duration ends or Ctrl-C, then delivers what is in flight and prints a summary.',
+    )
+    .option('--rate <n>', 'customers per minute (fractions allowed)', String(defaultRatePerMinute))
+    .option('--duration <minutes>', 'minutes to run (fractions allowed; default: until stopped)')
+    .option('--drift', 'apply the drift scenario over --duration: mix → 10/30/60, feature drift 0 → 1');
+  addMixOptions(stream);
+  addCommonTimedOptions(stream);
+  stream
+    .addHelpText(
+      'after',
+      `
+Examples:
+  # live demo: a slow, steady stream to the default topic
+  churn-datagen stream --rate 10
+  # load test: 300 customers per minute for 10 minutes
+  churn-datagen stream --rate 300 --duration 10 --kafka-servers kafka:9092
+  # 30 minutes of drifting data, written to a file in seconds instead
+  churn-datagen stream --rate 120 --duration 30 --drift --fast --seed 7 --start 2026-01-01T00:00:00Z --output drift.jsonl`,
+    )
+    .action(async (flags: StreamFlags) => {
+      setExitCode(await runStreamCommand(flags, io, flags.drift === true, flags.duration));
+    });
+
+  const drift = program
+    .command('drift')
+    .summary('the drift scenario: mix 50/30/20 → 10/30/60, feature drift 0 → 1')
+    .description(
+      'The drift scenario for testing drift detectors: over --duration the risk mix moves linearly from 50/30/20 to 10/30/60 (low/medium/high) and the feature drift factor rises from 0 to 1. Every record carries drift_progress = (event time − start) / duration.',
+    )
+    .option('--duration <minutes>', 'minutes the scenario lasts (fractions allowed)', '30')
+    .option('--rate <n>', 'customers per minute (fractions allowed)', String(defaultRatePerMinute));
+  addCommonTimedOptions(drift);
+  drift
+    .addHelpText(
+      'after',
+      `
+Examples:
+  # the 30-minute scenario to Kafka, for a drift detector watching the topic
+  churn-datagen drift --duration 30
+  # the same scenario as a test fixture file, in seconds
+  churn-datagen drift --duration 30 --rate 600 --fast --seed 1 --start 2026-01-01T00:00:00Z --output drift.csv`,
+    )
+    .action(async (flags: StreamFlags) => {
+      setExitCode(await runStreamCommand(flags, io, true, flags.duration));
+    });
+}
+
+function addCommonTimedOptions(command: Command): void {
+  command
+    .option('--fast', 'simulated clock: no waiting, same records and event times as real time')
+    .option(
+      '--overlap <share>',
+      'share of customers behaving like a neighbouring risk level (label noise)',
+      String(defaultOverlap),
+    );
+  addSeedOptions(command, startHelp);
+  addOutputOptions(command, true);
+}
+
+async function runStreamCommand(
+  flags: StreamFlags,
+  io: CliIo,
+  driftProgression: boolean,
+  durationRaw: string | undefined,
+): Promise<number> {
+  const ratePerMinute = parsePositiveNumber('--rate', flags.rate);
+  const durationMinutes = durationRaw === undefined ? undefined : parsePositiveNumber('--duration', durationRaw);
+  if (driftProgression && durationMinutes === undefined)
+    throw new UsageError('--drift: needs --duration (the scenario runs from 0 to 1 over it)');
+  if (flags.fast === true && durationMinutes === undefined)
+    throw new UsageError('--fast: needs --duration (a simulated stream without an end never stops)');
+  const mix = parseMix(flags);
+  const overlap = parseUnitInterval('--overlap', flags.overlap);
+  checkOutputFlags(flags);
+  const seed = resolveSeed(flags, Math.floor(io.now()));
+  const source = streamSource({
+    seed: seed.seed,
+    ratePerMinute,
+    durationMinutes,
+    riskDistribution: mix,
+    driftProgression,
+    overlap,
+    startMs: seed.startMs,
+  });
+  return runTimedCommand(
+    { flags, seed, source, optionalFields: driftProgression ? ['drift_progress'] : [], askedPerMinute: ratePerMinute },
+    io,
+  );
+}

@@ -1,0 +1,180 @@
+/**
+ * Flags shared by several commands, parsed in one place: output (file, stdout or Kafka), seed,
+ * start time, risk mix.
+ */
+import type { Command } from 'commander';
+import { defaultRiskMix, normaliseRiskMix } from '../core/profiles.ts';
+import type { RiskMix } from '../core/profiles.ts';
+import { formatFromPath, createEncoder } from '../encoders/index.ts';
+import type { OptionalField, OutputFormat } from '../encoders/index.ts';
+import { DatagenError, UsageError } from '../errors.ts';
+import { randomSeed } from '../generator.ts';
+import { EncodedOutput } from '../modes/encoded-output.ts';
+import { FileSink } from '../sinks/file.ts';
+import { compressionCodecs, KafkaRecordSink } from '../sinks/kafka.ts';
+import type { CompressionCodec } from '../sinks/kafka.ts';
+import { EncodedRecordSink } from '../sinks/record-sink.ts';
+import type { RecordSink } from '../sinks/record-sink.ts';
+import { StreamSink } from '../sinks/stream.ts';
+import type { Sink } from '../sinks/types.ts';
+import type { CliIo } from './io.ts';
+import { writeLine } from './io.ts';
+import { parseFormat, parseNonNegativeNumber, parseSeed, parseStart } from './parse.ts';
+
+export const defaultTopic = 'ml.predictions';
+export const defaultKafkaServers = 'localhost:9092';
+
+export interface OutputFlags {
+  output?: string;
+  format?: string;
+  kafkaServers?: string;
+  topic: string;
+  compression: string;
+  quiet?: boolean;
+}
+
+export interface SeedFlags {
+  seed?: string;
+  start?: string;
+}
+
+export interface MixFlags {
+  low?: string;
+  medium?: string;
+  high?: string;
+}
+
+export function addMixOptions(command: Command): Command {
+  return command
+    .option('--low <share>', `share of low-risk customers (default ${defaultRiskMix.low})`)
+    .option('--medium <share>', `share of medium-risk customers (default ${defaultRiskMix.medium})`)
+    .option('--high <share>', `share of high-risk customers (default ${defaultRiskMix.high})`);
+}
+
+/** --output/--format for files and stdout; --kafka-servers/--topic/--compression for Kafka. */
+export function addOutputOptions(command: Command, kafkaIsDefault: boolean): Command {
+  return command
+    .option(
+      '--output <path>',
+      kafkaIsDefault
+        ? "write to this file (.jsonl, .json, .csv) or '-' (stdout) instead of Kafka"
+        : "file to write (.jsonl, .json, .csv), or '-' for stdout",
+    )
+    .option('--format <format>', 'jsonl, json or csv (default: from the --output extension; jsonl for stdout)')
+    .option(
+      '--kafka-servers <list>',
+      `Kafka bootstrap servers (default: $KAFKA_BOOTSTRAP_SERVERS, else ${defaultKafkaServers})`,
+    )
+    .option('--topic <name>', 'Kafka topic', defaultTopic)
+    .option('--compression <codec>', `Kafka compression: ${compressionCodecs.join(', ')}`, 'lz4')
+    .option('--quiet', 'nothing on stderr but errors');
+}
+
+export function addSeedOptions(command: Command, startHelp: string): Command {
+  return command
+    .option('--seed <n>', 'non-negative integer; same seed, same records (default: random, printed)')
+    .option('--start <time>', startHelp);
+}
+
+export function parseMix(flags: MixFlags): RiskMix {
+  const mix = {
+    low: flags.low === undefined ? defaultRiskMix.low : parseNonNegativeNumber('--low', flags.low),
+    medium: flags.medium === undefined ? defaultRiskMix.medium : parseNonNegativeNumber('--medium', flags.medium),
+    high: flags.high === undefined ? defaultRiskMix.high : parseNonNegativeNumber('--high', flags.high),
+  };
+  if (mix.low + mix.medium + mix.high <= 0) {
+    throw new UsageError(
+      `--low/--medium/--high: shares must not all be zero, got ${mix.low}/${mix.medium}/${mix.high}`,
+    );
+  }
+  return normaliseRiskMix(mix);
+}
+
+export interface ResolvedSeed {
+  seed: number;
+  seedGiven: boolean;
+  startMs: number;
+}
+
+/** Seed (random if absent) and start time (`fallbackStartMs` if absent). */
+export function resolveSeed(flags: SeedFlags, fallbackStartMs: number): ResolvedSeed {
+  const seedGiven = flags.seed !== undefined;
+  const seed = flags.seed === undefined ? randomSeed() : parseSeed('--seed', flags.seed);
+  const startMs = flags.start === undefined ? fallbackStartMs : parseStart('--start', flags.start);
+  return { seed, seedGiven, startMs };
+}
+
+export function announceSeed(io: CliIo, resolved: ResolvedSeed, quiet: boolean): void {
+  if (!quiet && !resolved.seedGiven) {
+    writeLine(
+      io.stderr,
+      `churn-datagen: seed ${resolved.seed} (replay with --seed ${resolved.seed} --start ${new Date(resolved.startMs).toISOString()})`,
+    );
+  }
+}
+
+export function resolveFormat(output: string, format: string | undefined): OutputFormat {
+  if (format !== undefined) return parseFormat('--format', format);
+  if (output === '-') return 'jsonl';
+  const inferred = formatFromPath(output);
+  if (inferred === undefined) {
+    throw new UsageError(
+      `--output: cannot tell the format of '${output}' from its extension; add --format jsonl, json or csv`,
+    );
+  }
+  return inferred;
+}
+
+export function parseCompression(raw: string): CompressionCodec {
+  const codec = compressionCodecs.find((c) => c === raw);
+  if (codec === undefined)
+    throw new UsageError(`--compression: expected one of ${compressionCodecs.join(', ')}, got '${raw}'`);
+  return codec;
+}
+
+/** Validates output flags before anything is opened (so bad input never leaves a file). */
+export function checkOutputFlags(flags: OutputFlags): void {
+  if (flags.output !== undefined) resolveFormat(flags.output, flags.format);
+  else if (flags.format !== undefined) parseFormat('--format', flags.format);
+  parseCompression(flags.compression);
+  if (flags.topic.trim() === '') throw new UsageError("--topic: expected a topic name, got ''");
+}
+
+/** Opens the byte sink of --output; bad paths are usage errors naming --output. */
+export async function openByteSink(output: string, io: CliIo): Promise<Sink> {
+  if (output === '-') return new StreamSink(io.stdout, 'stdout');
+  try {
+    return await FileSink.open(output);
+  } catch (error) {
+    if (error instanceof DatagenError && error.code === 'INVALID_ARGUMENT')
+      throw new UsageError(`--output: ${error.message}`);
+    throw error;
+  }
+}
+
+/** The record destination of a run: --output (file or stdout) if given, else Kafka. */
+export async function openRecordSink(
+  flags: OutputFlags,
+  io: CliIo,
+  options: { optionalFields: readonly OptionalField[]; flushEachWrite: boolean },
+): Promise<RecordSink> {
+  if (flags.output !== undefined) {
+    const format = resolveFormat(flags.output, flags.format);
+    const sink = await openByteSink(flags.output, io);
+    return new EncodedRecordSink(
+      new EncodedOutput(createEncoder(format, options.optionalFields), sink),
+      options.flushEachWrite,
+    );
+  }
+  return KafkaRecordSink.connect({
+    bootstrapServers: kafkaServers(flags, io),
+    topic: flags.topic,
+    compression: parseCompression(flags.compression),
+    env: io.env,
+  });
+}
+
+export function kafkaServers(flags: OutputFlags, io: CliIo): string {
+  const fromEnv = io.env.KAFKA_BOOTSTRAP_SERVERS;
+  return flags.kafkaServers ?? (fromEnv === undefined || fromEnv === '' ? defaultKafkaServers : fromEnv);
+}

@@ -1,0 +1,73 @@
+/**
+ * `stream` and `drift` modes (SPEC §3): customers at a steady rate, optionally under the drift
+ * scenario. Record k is due k × 60/rate seconds after the start and is stamped with exactly that
+ * event time; it is a pure function of (seed, k, options), so any run, real-time or simulated,
+ * replays identically.
+ */
+import type { GenerationParams } from '../core/customer.ts';
+import { defaultOverlap, generateCustomerRecord } from '../core/customer.ts';
+import type { DriftScenario } from '../core/drift.ts';
+import { driftScenarioEndMix, driftStateAt, noDrift } from '../core/drift.ts';
+import type { RiskMix } from '../core/profiles.ts';
+import { defaultRiskMix, normaliseRiskMix } from '../core/profiles.ts';
+import { CounterRng } from '../core/random.ts';
+import type { CustomerRecord } from '../core/schema.ts';
+import { DatagenError } from '../errors.ts';
+import type { TimedSource } from './timed.ts';
+
+export interface StreamOptions {
+  seed: number;
+  /** Customers per minute (fractions allowed). Default 60. */
+  ratePerMinute?: number | undefined;
+  /** Minutes to run (fractions allowed); undefined runs until stopped. */
+  durationMinutes?: number | undefined;
+  /** Mix of levels (the scenario's starting mix when driftProgression is on). Default 50/30/20. */
+  riskDistribution?: RiskMix | undefined;
+  /** Apply the drift scenario over the duration: mix → 10/30/60, feature drift 0 → 1. */
+  driftProgression?: boolean | undefined;
+  overlap?: number | undefined;
+  /** Event time of record 0, epoch ms. */
+  startMs: number;
+}
+
+export const defaultRatePerMinute = 60;
+
+/** The stream as a timed source: count, spacing and record k. */
+export function streamSource(options: StreamOptions): TimedSource & { recordAt(k: number): CustomerRecord } {
+  const rate = options.ratePerMinute ?? defaultRatePerMinute;
+  if (!(rate > 0) || !Number.isFinite(rate))
+    throw new DatagenError('INVALID_ARGUMENT', `ratePerMinute must be a positive number, got ${String(rate)}.`);
+  const duration = options.durationMinutes;
+  if (duration !== undefined && !(duration > 0))
+    throw new DatagenError('INVALID_ARGUMENT', `durationMinutes must be a positive number, got ${String(duration)}.`);
+  const intervalMs = 60_000 / rate;
+  // Records due strictly before the end: k × interval < duration.
+  const count = duration === undefined ? Infinity : Math.max(1, Math.ceil(rate * duration - 1e-9));
+  const mix = normaliseRiskMix(options.riskDistribution ?? defaultRiskMix);
+  const overlap = options.overlap ?? defaultOverlap;
+  let scenario: DriftScenario | undefined;
+  if (options.driftProgression === true) {
+    if (duration === undefined) throw new DatagenError('INVALID_ARGUMENT', 'Drift progression needs a duration.');
+    scenario = { from: mix, to: driftScenarioEndMix, durationMs: duration * 60_000 };
+  }
+  const steady: GenerationParams = { mix, drift: noDrift, overlap };
+  const rng = new CounterRng();
+  const recordAt = (k: number): CustomerRecord => {
+    const offsetMs = k * intervalMs;
+    const eventMs = options.startMs + Math.round(offsetMs);
+    if (scenario === undefined) return generateCustomerRecord(rng, options.seed, k, eventMs, steady);
+    const state = driftStateAt(scenario, offsetMs);
+    return generateCustomerRecord(rng, options.seed, k, eventMs, {
+      mix: state.mix,
+      drift: state.drift,
+      overlap,
+      driftProgress: Math.round(state.progress * 1e6) / 1e6,
+    });
+  };
+  return {
+    count,
+    intervalMs,
+    recordAt,
+    recordsAt: (from, to) => Array.from({ length: to - from }, (_, i) => recordAt(from + i)),
+  };
+}

@@ -1,0 +1,254 @@
+/**
+ * Kafka sink over @confluentinc/kafka-javascript's native (librdkafka) producer: key =
+ * customer_id, value = the record's JSON, message timestamp = the event time, acks=all,
+ * idempotence on, batching and compression configurable, every delivery report counted.
+ *
+ * The client is a native optional dependency, loaded only here and only when Kafka is used, so
+ * file and stdout output never depend on it.
+ */
+import type * as KafkaClient from '@confluentinc/kafka-javascript';
+import type { CustomerRecord } from '../core/schema.ts';
+import { encodeJsonObject } from '../encoders/json.ts';
+import { DatagenError } from '../errors.ts';
+import type { DeliveryStats, RecordSink } from './record-sink.ts';
+
+export const compressionCodecs = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
+export type CompressionCodec = (typeof compressionCodecs)[number];
+
+export interface KafkaSinkOptions {
+  /** Comma-separated host:port list. */
+  bootstrapServers: string;
+  topic: string;
+  clientId?: string | undefined;
+  /** Default lz4. */
+  compression?: CompressionCodec | undefined;
+  /** How long the producer waits to fill a batch. Default 5 ms. */
+  lingerMs?: number | undefined;
+  /** Most messages per batch. Default 10,000. */
+  batchSize?: number | undefined;
+  /** Environment to read SASL/TLS settings from (see securityConfigFromEnv). */
+  env?: Readonly<Record<string, string | undefined>> | undefined;
+  /** Give up connecting after this long. Default 10 s. */
+  connectTimeoutMs?: number | undefined;
+  /** A record not acknowledged within this long (retries included) fails. Default 120 s. */
+  deliveryTimeoutMs?: number | undefined;
+  /** On close, wait at most this long for records in flight; the rest count as failed. Default 30 s. */
+  flushTimeoutMs?: number | undefined;
+  /** Any further librdkafka settings. */
+  extraConfig?: Readonly<Record<string, string | number | boolean>> | undefined;
+}
+
+/** librdkafka settings from environment variables; secrets never leave this object. */
+export function securityConfigFromEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const config: Record<string, string> = {};
+  const take = (variable: string, key: string): void => {
+    const value = env[variable];
+    if (value !== undefined && value !== '') config[key] = value;
+  };
+  take('KAFKA_SECURITY_PROTOCOL', 'security.protocol');
+  take('KAFKA_SASL_MECHANISM', 'sasl.mechanisms');
+  take('KAFKA_SASL_USERNAME', 'sasl.username');
+  take('KAFKA_SASL_PASSWORD', 'sasl.password');
+  take('KAFKA_SSL_CA_LOCATION', 'ssl.ca.location');
+  take('KAFKA_SSL_CERTIFICATE_LOCATION', 'ssl.certificate.location');
+  take('KAFKA_SSL_KEY_LOCATION', 'ssl.key.location');
+  take('KAFKA_SSL_KEY_PASSWORD', 'ssl.key.password');
+  take('KAFKA_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM', 'ssl.endpoint.identification.algorithm');
+  const mechanism = config['sasl.mechanisms'];
+  if (mechanism !== undefined && !['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'].includes(mechanism)) {
+    throw new DatagenError(
+      'INVALID_ARGUMENT',
+      `KAFKA_SASL_MECHANISM must be PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512, got '${mechanism}'`,
+    );
+  }
+  const protocol = config['security.protocol'];
+  if (protocol !== undefined && !['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'].includes(protocol.toUpperCase())) {
+    throw new DatagenError(
+      'INVALID_ARGUMENT',
+      `KAFKA_SECURITY_PROTOCOL must be PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL, got '${protocol}'`,
+    );
+  }
+  if (protocol === undefined && (mechanism !== undefined || config['sasl.username'] !== undefined)) {
+    config['security.protocol'] = 'SASL_SSL'; // credentials only ever travel encrypted unless asked otherwise
+  }
+  if ((config['sasl.username'] === undefined) !== (config['sasl.password'] === undefined)) {
+    throw new DatagenError('INVALID_ARGUMENT', 'KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD must be set together');
+  }
+  if (config['sasl.username'] !== undefined && mechanism === undefined) config['sasl.mechanisms'] = 'PLAIN';
+  return config;
+}
+
+/** The producer settings, for logs: secrets replaced by "***". */
+export function redactConfig(config: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(config).map(([key, value]) => [key, /password|secret/i.test(key) ? '***' : value]),
+  );
+}
+
+// The client's types only: the package itself is optional and loaded lazily.
+type KafkaModule = typeof KafkaClient;
+type NativeProducer = InstanceType<KafkaModule['Producer']>;
+
+export class KafkaRecordSink implements RecordSink {
+  readonly description: string;
+  readonly closedByReader = false;
+  readonly #producer: NativeProducer;
+  readonly #topic: string;
+  readonly #flushTimeoutMs: number;
+  #sent = 0;
+  #acknowledged = 0;
+  #failed = 0;
+  #lastError: string | undefined;
+  #closed: DeliveryStats | undefined;
+
+  private constructor(producer: NativeProducer, options: KafkaSinkOptions) {
+    this.#producer = producer;
+    this.#topic = options.topic;
+    this.#flushTimeoutMs = options.flushTimeoutMs ?? 30_000;
+    this.description = `Kafka topic '${options.topic}' at ${options.bootstrapServers}`;
+    producer.on('delivery-report', (error: KafkaClient.LibrdKafkaError | null | undefined) => {
+      if (error) {
+        this.#failed++;
+        this.#lastError = error.message;
+      } else {
+        this.#acknowledged++;
+      }
+    });
+    producer.on('event.error', (error) => {
+      this.#lastError = error.message;
+    });
+  }
+
+  /**
+   * Connects a producer.
+   * @throws {DatagenError} KAFKA when the client is missing or the cluster cannot be reached in time.
+   */
+  static async connect(options: KafkaSinkOptions): Promise<KafkaRecordSink> {
+    const kafka = await loadKafkaClient();
+    const config = {
+      'bootstrap.servers': options.bootstrapServers,
+      'client.id': options.clientId ?? 'churn-datagen',
+      acks: 'all',
+      'enable.idempotence': true,
+      'compression.codec': options.compression ?? 'lz4',
+      'linger.ms': options.lingerMs ?? 5,
+      'batch.num.messages': options.batchSize ?? 10_000,
+      'queue.buffering.max.messages': 100_000,
+      'queue.buffering.max.kbytes': 65_536,
+      'message.timeout.ms': options.deliveryTimeoutMs ?? 120_000,
+      'socket.connection.setup.timeout.ms': options.connectTimeoutMs ?? 10_000,
+      dr_cb: true,
+      log_level: 0,
+      ...securityConfigFromEnv(options.env ?? {}),
+      ...options.extraConfig,
+    };
+    const producer = new kafka.Producer(config);
+    const timeout = options.connectTimeoutMs ?? 10_000;
+    await new Promise<void>((resolve, reject) => {
+      producer.connect({ timeout, topic: options.topic }, (error: KafkaClient.LibrdKafkaError | null | undefined) => {
+        if (error) {
+          reject(
+            new DatagenError(
+              'KAFKA',
+              `cannot reach Kafka at ${options.bootstrapServers} within ${timeout / 1000} s (${error.message}); check --kafka-servers or KAFKA_BOOTSTRAP_SERVERS and that the broker is up`,
+              { cause: error },
+            ),
+          );
+        } else {
+          resolve();
+        }
+      });
+    }).catch((error: unknown) => {
+      try {
+        producer.disconnect(() => undefined);
+      } catch {
+        // never connected: nothing to release
+      }
+      throw error;
+    });
+    producer.setPollInterval(20);
+    return new KafkaRecordSink(producer, options);
+  }
+
+  get stats(): DeliveryStats {
+    return this.#closed ?? { sent: this.#sent, acknowledged: this.#acknowledged, failed: this.#failed };
+  }
+
+  /** The last error the client reported, for the summary. */
+  get lastError(): string | undefined {
+    return this.#lastError;
+  }
+
+  async write(records: readonly CustomerRecord[]): Promise<void> {
+    for (const record of records) {
+      const value = Buffer.from(encodeJsonObject(record));
+      const timestamp = Date.parse(record.timestamp);
+      for (;;) {
+        try {
+          this.#producer.produce(this.#topic, null, value, record.customer_id, timestamp);
+          this.#sent++;
+          break;
+        } catch (error) {
+          if (!isQueueFull(error)) {
+            throw new DatagenError('KAFKA', `producing to '${this.#topic}' failed: ${messageOf(error)}`, {
+              cause: error,
+            });
+          }
+          // Backpressure: the local queue is full until delivery reports free room.
+          await new Promise((resolve) => setTimeout(resolve, 2));
+        }
+      }
+    }
+  }
+
+  /** Waits for records in flight (up to flushTimeoutMs); those still unacknowledged then count as failed. */
+  async close(): Promise<DeliveryStats> {
+    if (this.#closed !== undefined) return this.#closed;
+    const deadline = performance.now() + this.#flushTimeoutMs;
+    await new Promise<void>((resolve) => {
+      this.#producer.flush(this.#flushTimeoutMs, () => resolve());
+    });
+    // flush() returns once librdkafka's queue is empty; its delivery reports may still be on their
+    // way to JavaScript (polled every 20 ms). Wait for every record to be accounted for.
+    while (this.#sent > this.#acknowledged + this.#failed && performance.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const stats = this.stats;
+    const undelivered = stats.sent - stats.acknowledged - stats.failed;
+    if (undelivered > 0) this.#lastError ??= `not acknowledged within ${this.#flushTimeoutMs / 1000} s`;
+    this.#closed = {
+      sent: stats.sent,
+      acknowledged: stats.acknowledged,
+      failed: stats.failed + Math.max(0, undelivered),
+    };
+    await new Promise<void>((resolve) => {
+      this.#producer.disconnect(5000, () => resolve());
+    });
+    return this.#closed;
+  }
+}
+
+/**
+ * Loads the optional native client.
+ * @throws {DatagenError} KAFKA saying what is missing and how to install it.
+ */
+export async function loadKafkaClient(): Promise<KafkaModule> {
+  try {
+    const module = (await import('@confluentinc/kafka-javascript')) as KafkaModule & { default?: KafkaModule };
+    return module.default ?? module;
+  } catch (error) {
+    throw new DatagenError(
+      'KAFKA',
+      `Kafka output needs the optional package @confluentinc/kafka-javascript, which is not installed or did not build (${messageOf(error).split('\n')[0] ?? ''}); install it with 'npm install @confluentinc/kafka-javascript', or write to a file with --output`,
+      { cause: error },
+    );
+  }
+}
+
+function isQueueFull(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === -184;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

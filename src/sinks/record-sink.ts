@@ -1,0 +1,64 @@
+/**
+ * Where timed modes (and batch to Kafka) send records: a destination that takes whole records and
+ * accounts for their delivery. Kafka implements it directly; files and stdout through an encoder.
+ */
+import type { CustomerRecord } from '../core/schema.ts';
+import type { EncodedOutput } from '../modes/encoded-output.ts';
+
+export interface DeliveryStats {
+  /** Records handed to the destination. */
+  sent: number;
+  /** Records the destination confirmed (Kafka: acks=all delivery reports; files: written). */
+  acknowledged: number;
+  /** Records that will never be delivered. */
+  failed: number;
+}
+
+export interface RecordSink {
+  readonly description: string;
+  /** Takes records, waiting when the destination applies backpressure. */
+  write(records: readonly CustomerRecord[]): Promise<void>;
+  /** Delivers what is in flight and releases the destination; returns the final accounting. */
+  close(): Promise<DeliveryStats>;
+  /** Current accounting (acknowledged may lag sent while records are in flight). */
+  readonly stats: DeliveryStats;
+  /** True once the destination stopped taking data (a reader closed stdout): stop early. */
+  readonly closedByReader: boolean;
+}
+
+/**
+ * Records → encoder → file or stdout. With `flushEachWrite` (real-time runs) every write reaches
+ * the file at once, so `tail -f` sees records as they are due; otherwise chunks fill first.
+ */
+export class EncodedRecordSink implements RecordSink {
+  readonly description: string;
+  readonly #output: EncodedOutput;
+  readonly #flushEachWrite: boolean;
+  #closed = false;
+
+  constructor(output: EncodedOutput, flushEachWrite: boolean) {
+    this.#output = output;
+    this.#flushEachWrite = flushEachWrite;
+    this.description = output.sink.description;
+  }
+
+  get stats(): DeliveryStats {
+    const sent = this.#output.records;
+    return { sent, acknowledged: this.#closed ? sent : 0, failed: 0 };
+  }
+
+  get closedByReader(): boolean {
+    return this.#output.sink.closedByReader;
+  }
+
+  async write(records: readonly CustomerRecord[]): Promise<void> {
+    for (const record of records) this.#output.add(record);
+    if (this.#flushEachWrite || this.#output.full) await this.#output.flush();
+  }
+
+  async close(): Promise<DeliveryStats> {
+    await this.#output.end();
+    this.#closed = true;
+    return this.stats;
+  }
+}

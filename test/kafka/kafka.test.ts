@@ -1,0 +1,246 @@
+/**
+ * Every Kafka path end to end against a real Kafka-protocol broker over TCP (librdkafka's mock
+ * cluster, started by the project's harness), read back by an independent consumer (kcat).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CustomerRecord } from '../../src/core/schema.ts';
+import { brokenInvariant } from '../support/invariants.ts';
+import type { ConsumedMessage, TestBroker } from '../support/broker.ts';
+import { consume, startBroker } from '../support/broker.ts';
+import { runChild, runInProcess, tempDir } from '../support/cli.ts';
+import { mean } from '../support/records.ts';
+
+let broker: TestBroker;
+let topicCount = 0;
+const newTopic = (): string => `test-${process.pid}-${++topicCount}`;
+const start = '2026-01-01T00:00:00Z';
+
+beforeAll(async () => {
+  broker = await startBroker();
+});
+afterAll(async () => {
+  await broker.stop();
+});
+
+function expectNoLossNoDuplicates(messages: ConsumedMessage[], expected: number): void {
+  const keys = messages.map((m) => m.key);
+  expect(keys).toHaveLength(expected);
+  expect(new Set(keys).size).toBe(expected);
+}
+
+describe('batch to Kafka', () => {
+  it('sends every record once, keyed by customer_id, with the same JSON as the file output', async () => {
+    const topic = newTopic();
+    const args = ['batch', '--count', '4000', '--seed', '9', '--start', start];
+    const sent = await runChild([...args, '--kafka-servers', broker.bootstrap, '--topic', topic]);
+    expect(sent.code).toBe(0);
+    expect(sent.stderr).toMatch(/generated 4000, acknowledged 4000, failed 0/);
+    const messages = await consume(broker.bootstrap, topic);
+    expectNoLossNoDuplicates(messages, 4000);
+    for (const m of messages) expect(m.key).toBe(m.record.customer_id);
+    const file = join(tempDir(), 'same.jsonl');
+    await runInProcess([...args, '--output', file]);
+    const byKey = new Map(messages.map((m) => [m.key, JSON.stringify(m.record)]));
+    for (const line of readFileSync(file, 'utf8').trimEnd().split('\n')) {
+      expect(byKey.get((JSON.parse(line) as CustomerRecord).customer_id)).toBe(line);
+    }
+    expect(new Set(messages.map((m) => m.partition)).size).toBeGreaterThan(1); // keys spread over the partitions
+  });
+
+  it('uses KAFKA_BOOTSTRAP_SERVERS when --kafka-servers is absent', async () => {
+    const topic = newTopic();
+    const viaEnv = await runChild(['batch', '--count', '10', '--topic', topic, '--quiet'], {
+      env: { KAFKA_BOOTSTRAP_SERVERS: broker.bootstrap },
+    });
+    expect(viaEnv.code).toBe(0);
+    expect(await consume(broker.bootstrap, topic)).toHaveLength(10);
+  });
+});
+
+describe('stream', () => {
+  it('paces records at the asked rate and delivers each once', async () => {
+    const topic = newTopic();
+    const result = await runChild([
+      'stream',
+      '--rate',
+      '1200',
+      '--duration',
+      '0.1',
+      '--seed',
+      '3',
+      '--start',
+      start,
+      '--kafka-servers',
+      broker.bootstrap,
+      '--topic',
+      topic,
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/generated 120, acknowledged 120, failed 0;/);
+    const rate = Number(/, ([\d.]+)\/min \(asked 1200\)/.exec(result.stderr)?.[1]);
+    expect(Math.abs(rate - 1200) / 1200).toBeLessThan(0.02);
+    const messages = await consume(broker.bootstrap, topic);
+    expectNoLossNoDuplicates(messages, 120);
+    const times = messages.map((m) => Date.parse(m.record.timestamp)).sort((a, b) => a - b);
+    expect(times[0]).toBe(Date.parse(start));
+    expect(times[119]! - times[0]!).toBe(119 * 50); // event times follow the schedule: 50 ms apart
+  });
+
+  it('honours --low/--medium/--high', async () => {
+    const topic = newTopic();
+    const result = await runChild([
+      'stream',
+      '--rate',
+      '60000',
+      '--duration',
+      '0.02',
+      '--low',
+      '0',
+      '--medium',
+      '0',
+      '--high',
+      '1',
+      '--kafka-servers',
+      broker.bootstrap,
+      '--topic',
+      topic,
+      '--quiet',
+    ]);
+    expect(result.code).toBe(0);
+    const messages = await consume(broker.bootstrap, topic);
+    expect(messages).toHaveLength(1200);
+    expect(new Set(messages.map((m) => m.record.true_risk_level))).toEqual(new Set(['high']));
+  });
+
+  it('loses and duplicates nothing when the broker is down for a few seconds mid-stream', async () => {
+    const topic = newTopic();
+    const running = runChild([
+      'stream',
+      '--rate',
+      '600',
+      '--duration',
+      '0.2',
+      '--seed',
+      '4',
+      '--kafka-servers',
+      broker.bootstrap,
+      '--topic',
+      topic,
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    broker.down();
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    broker.up();
+    const result = await running;
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/generated 120, acknowledged 120, failed 0;/);
+    expectNoLossNoDuplicates(await consume(broker.bootstrap, topic), 120);
+  }, 40_000);
+
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    '%s mid-stream: flushes, prints the summary, exits 0',
+    async (signal) => {
+      const topic = newTopic();
+      const result = await runChild(
+        ['stream', '--rate', '3000', '--seed', '5', '--kafka-servers', broker.bootstrap, '--topic', topic],
+        {
+          signal,
+          afterMs: 3000,
+        },
+      );
+      expect(result.code).toBe(0);
+      const summary = /generated (\d+), acknowledged (\d+), failed 0; .*stopped by (\w+)/.exec(result.stderr);
+      expect(summary).not.toBeNull();
+      expect(summary![3]).toBe(signal);
+      const generated = Number(summary![1]);
+      expect(generated).toBeGreaterThan(50);
+      expect(Number(summary![2])).toBe(generated);
+      expectNoLossNoDuplicates(await consume(broker.bootstrap, topic), generated);
+    },
+    30_000,
+  );
+
+  it('an unreachable broker is one clear line and a non-zero exit within 15 s', async () => {
+    const started = Date.now();
+    const result = await runChild(['stream', '--rate', '60', '--kafka-servers', '127.0.0.1:1', '--topic', 'x']);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/cannot reach Kafka at 127\.0\.0\.1:1 .*check --kafka-servers/);
+  }, 20_000);
+});
+
+describe('drift scenario through Kafka (--fast)', () => {
+  it('moves the mix from 50/30/20 to 10/30/60 and the features with it; every record has drift_progress', async () => {
+    const topic = newTopic();
+    const result = await runChild([
+      'drift',
+      '--duration',
+      '30',
+      '--rate',
+      '100',
+      '--fast',
+      '--seed',
+      '6',
+      '--start',
+      start,
+      '--kafka-servers',
+      broker.bootstrap,
+      '--topic',
+      topic,
+    ]);
+    expect(result.code).toBe(0);
+    const records = (await consume(broker.bootstrap, topic))
+      .map((m) => m.record)
+      .sort((a, b) => a.timestamp.localeCompare(b.timestamp));
+    expect(records).toHaveLength(3000);
+    for (const r of records) expect(brokenInvariant(r)).toBeUndefined();
+    expect(records[0]!.drift_progress).toBe(0);
+    expect(records[2999]!.drift_progress).toBeCloseTo(2999 / 3000, 6);
+    const first = records.slice(0, 500);
+    const last = records.slice(-500);
+    const share = (rs: CustomerRecord[], level: string): number =>
+      rs.filter((r) => r.true_risk_level === level).length / rs.length;
+    expect(share(first, 'low')).toBeGreaterThan(0.4);
+    expect(share(first, 'high')).toBeLessThan(0.3);
+    expect(share(last, 'low')).toBeLessThan(0.2);
+    expect(share(last, 'high')).toBeGreaterThan(0.5);
+    const lowFrequency = (rs: CustomerRecord[]): number =>
+      mean(rs.filter((r) => r.true_risk_level === 'low').map((r) => r.order_frequency));
+    expect(lowFrequency(last)).toBeLessThan(lowFrequency(first) * 0.6); // feature drift within a level
+  });
+});
+
+describe('lifecycle through Kafka (--fast)', () => {
+  it('sends every weekly snapshot of every customer, keyed by customer_id', async () => {
+    const topic = newTopic();
+    const result = await runChild([
+      'lifecycle',
+      '--customers',
+      '30',
+      '--days',
+      '180',
+      '--fast',
+      '--seed',
+      '7',
+      '--start',
+      start,
+      '--kafka-servers',
+      broker.bootstrap,
+      '--topic',
+      topic,
+    ]);
+    expect(result.code).toBe(0);
+    const messages = await consume(broker.bootstrap, topic);
+    expect(messages).toHaveLength(30 * 26);
+    const byCustomer = new Map<string, ConsumedMessage[]>();
+    for (const m of messages) byCustomer.set(m.key, [...(byCustomer.get(m.key) ?? []), m]);
+    expect(byCustomer.size).toBe(30);
+    for (const snapshots of byCustomer.values()) {
+      expect(new Set(snapshots.map((s) => s.partition)).size).toBe(1);
+      expect(snapshots.map((s) => s.record.snapshot_day)).toEqual(Array.from({ length: 26 }, (_, i) => i * 7));
+    }
+  });
+});

@@ -1,0 +1,92 @@
+/**
+ * Starts the project's test broker (scripts/test-broker.sh: librdkafka's mock cluster on
+ * 127.0.0.1) and consumes topics back with kcat, an independent client.
+ */
+import { execFile, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { CustomerRecord } from '../../src/core/schema.ts';
+
+const script = fileURLToPath(new URL('../../scripts/test-broker.sh', import.meta.url));
+
+export interface TestBroker {
+  bootstrap: string;
+  /** Takes the broker down (connections refused) until up(). */
+  down(): void;
+  up(): void;
+  stop(): Promise<void>;
+}
+
+export async function startBroker(topics: string[] = [], partitions = 3): Promise<TestBroker> {
+  const child: ChildProcess = spawn('bash', [script, 'run', '--partitions', String(partitions), ...topics], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const bootstrap = await new Promise<string>((resolve, reject) => {
+    let text = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      const match = /bootstrap\.servers=(\S+)/.exec(text);
+      if (match?.[1] !== undefined) resolve(match[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`test broker exited with ${code}`)));
+    setTimeout(() => reject(new Error('test broker did not start in 60 s')), 60_000);
+  });
+  return {
+    bootstrap,
+    down: () => child.kill('SIGUSR1'),
+    up: () => child.kill('SIGUSR2'),
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.on('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+export interface ConsumedMessage {
+  key: string;
+  record: CustomerRecord;
+  partition: number;
+}
+
+/** Everything in `topic` from the beginning, read by kcat until the end of every partition. */
+export function consume(bootstrap: string, topic: string): Promise<ConsumedMessage[]> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      'kcat',
+      [
+        '-b',
+        bootstrap,
+        '-C',
+        '-t',
+        topic,
+        '-o',
+        'beginning',
+        '-e',
+        '-q',
+        '-X',
+        'fetch.wait.max.ms=10',
+        '-f',
+        '%p\t%k\t%s\n',
+      ],
+      { maxBuffer: 1 << 30, timeout: 60_000 },
+      (error, stdout) => {
+        if (error) return reject(error);
+        resolve(
+          stdout
+            .split('\n')
+            .filter((line) => line !== '')
+            .map((line) => {
+              const [partition, key, value] = line.split('\t');
+              return {
+                key: key ?? '',
+                partition: Number(partition),
+                record: JSON.parse(value ?? 'null') as CustomerRecord,
+              };
+            }),
+        );
+      },
+    );
+  });
+}
