@@ -9,6 +9,7 @@ import type { Drift, DriftDirection } from './core/drift.ts';
 import { makeDrift, noDrift } from './core/drift.ts';
 import type { RiskLevel, RiskMix } from './core/profiles.ts';
 import { defaultRiskMix, normaliseRiskMix, riskLevels } from './core/profiles.ts';
+import { simulateLifecycle } from './core/lifecycle.ts';
 import { CounterRng } from './core/random.ts';
 import type { CustomerRecord } from './core/schema.ts';
 import { maxEventTimeMs, minEventTimeMs } from './core/time.ts';
@@ -124,6 +125,21 @@ export class SyntheticDataGenerator {
       overlap: this.#overlap,
     };
     for (let i = 0; i < count; i++) yield this.#make(params);
+  }
+
+  /**
+   * One customer's journey from low to high risk as weekly snapshots (day 0, 7, … ≤ durationDays),
+   * all keyed by `customerId`. Uses the next customer index for its random stream.
+   */
+  simulateCustomerLifecycle(customerId: string, durationDays = 180): CustomerRecord[] {
+    if (!Number.isSafeInteger(durationDays) || durationDays < 0) {
+      throw new DatagenError(
+        'INVALID_ARGUMENT',
+        `durationDays must be a non-negative integer, got ${String(durationDays)}.`,
+      );
+    }
+    const index = this.#nextIndex++;
+    return simulateLifecycle(this.seed, index, this.#startMs ?? Math.floor(this.#now()), durationDays, customerId);
   }
 
   // --- internal ---

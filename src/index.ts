@@ -37,3 +37,28 @@ export { EncodedOutput, writeRecords } from './modes/encoded-output.ts';
 export type { WriteRecordsOptions, WriteRecordsResult } from './modes/encoded-output.ts';
 export { DatagenError, UsageError, errorCodes } from './errors.ts';
 export type { ErrorCode } from './errors.ts';
+export { KafkaProducerService } from './kafka-producer-service.ts';
+export type { KafkaProducerServiceOptions, StreamCustomersOptions } from './kafka-producer-service.ts';
+export {
+  KafkaRecordSink,
+  securityConfigFromEnv,
+  redactConfig,
+  compressionCodecs,
+  loadKafkaClient,
+} from './sinks/kafka.ts';
+export type { KafkaSinkOptions, CompressionCodec } from './sinks/kafka.ts';
+export { EncodedRecordSink } from './sinks/record-sink.ts';
+export type { RecordSink, DeliveryStats } from './sinks/record-sink.ts';
+export { streamSource, defaultRatePerMinute } from './modes/stream.ts';
+export type { StreamOptions } from './modes/stream.ts';
+export { lifecycleSource, lifecycleDefaults } from './modes/lifecycle.ts';
+export type { LifecycleOptions } from './modes/lifecycle.ts';
+export { runTimed, timedRecords } from './modes/timed.ts';
+export type { TimedSource, TimedRunOptions, TimedRunResult, TimedProgress } from './modes/timed.ts';
+export { CustomerJourney, simulateLifecycle, snapshotDays } from './core/lifecycle.ts';
+export { driftStateAt, driftScenarioEndMix } from './core/drift.ts';
+export type { DriftScenario, DriftState } from './core/drift.ts';
+export { realClock, SimulatedClock } from './schedule/clock.ts';
+export type { Clock } from './schedule/clock.ts';
+export { sendBatch } from './modes/batch.ts';
+export type { SendBatchOptions, SendBatchResult } from './modes/batch.ts';

@@ -6,7 +6,6 @@
  * The client is a native optional dependency, loaded only here and only when Kafka is used, so
  * file and stdout output never depend on it.
  */
-import type * as KafkaClient from '@confluentinc/kafka-javascript';
 import type { CustomerRecord } from '../core/schema.ts';
 import { encodeJsonObject } from '../encoders/json.ts';
 import { DatagenError } from '../errors.ts';
@@ -85,9 +84,34 @@ export function redactConfig(config: Readonly<Record<string, unknown>>): Record<
   );
 }
 
-// The client's types only: the package itself is optional and loaded lazily.
-type KafkaModule = typeof KafkaClient;
-type NativeProducer = InstanceType<KafkaModule['Producer']>;
+// --- the slice of the client's native API used here ---
+// Declared locally: the package is optional, so the build must not need its type declarations.
+
+interface KafkaClientError {
+  message: string;
+  code?: number;
+}
+
+interface NativeProducer {
+  connect(
+    options: { timeout: number; topic?: string },
+    callback: (error: KafkaClientError | null | undefined) => void,
+  ): unknown;
+  disconnect(timeoutMs: number, callback: () => void): unknown;
+  disconnect(callback: () => void): unknown;
+  on(event: 'delivery-report', listener: (error: KafkaClientError | null | undefined) => void): unknown;
+  on(event: 'event.error', listener: (error: KafkaClientError) => void): unknown;
+  produce(topic: string, partition: null, value: Buffer, key: string, timestamp: number): unknown;
+  flush(timeoutMs: number, callback: () => void): unknown;
+  setPollInterval(intervalMs: number): unknown;
+}
+
+interface KafkaModule {
+  Producer: new (config: Record<string, unknown>) => NativeProducer;
+}
+
+/** The optional native client's package name. */
+export const kafkaClientPackage = '@confluentinc/kafka-javascript';
 
 export class KafkaRecordSink implements RecordSink {
   readonly description: string;
@@ -106,7 +130,7 @@ export class KafkaRecordSink implements RecordSink {
     this.#topic = options.topic;
     this.#flushTimeoutMs = options.flushTimeoutMs ?? 30_000;
     this.description = `Kafka topic '${options.topic}' at ${options.bootstrapServers}`;
-    producer.on('delivery-report', (error: KafkaClient.LibrdKafkaError | null | undefined) => {
+    producer.on('delivery-report', (error: KafkaClientError | null | undefined) => {
       if (error) {
         this.#failed++;
         this.#lastError = error.message;
@@ -145,7 +169,7 @@ export class KafkaRecordSink implements RecordSink {
     const producer = new kafka.Producer(config);
     const timeout = options.connectTimeoutMs ?? 10_000;
     await new Promise<void>((resolve, reject) => {
-      producer.connect({ timeout, topic: options.topic }, (error: KafkaClient.LibrdKafkaError | null | undefined) => {
+      producer.connect({ timeout, topic: options.topic }, (error: KafkaClientError | null | undefined) => {
         if (error) {
           reject(
             new DatagenError(
@@ -201,8 +225,11 @@ export class KafkaRecordSink implements RecordSink {
     }
   }
 
-  /** Waits for records in flight (up to flushTimeoutMs); those still unacknowledged then count as failed. */
-  async close(): Promise<DeliveryStats> {
+  /**
+   * Waits until every record sent so far is acknowledged or failed (up to flushTimeoutMs; the rest
+   * then count as failed). The producer stays open.
+   */
+  async settle(): Promise<DeliveryStats> {
     if (this.#closed !== undefined) return this.#closed;
     const deadline = performance.now() + this.#flushTimeoutMs;
     await new Promise<void>((resolve) => {
@@ -213,18 +240,23 @@ export class KafkaRecordSink implements RecordSink {
     while (this.#sent > this.#acknowledged + this.#failed && performance.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
-    const stats = this.stats;
-    const undelivered = stats.sent - stats.acknowledged - stats.failed;
-    if (undelivered > 0) this.#lastError ??= `not acknowledged within ${this.#flushTimeoutMs / 1000} s`;
-    this.#closed = {
-      sent: stats.sent,
-      acknowledged: stats.acknowledged,
-      failed: stats.failed + Math.max(0, undelivered),
-    };
+    const undelivered = this.#sent - this.#acknowledged - this.#failed;
+    if (undelivered > 0) {
+      this.#lastError ??= `not acknowledged within ${this.#flushTimeoutMs / 1000} s`;
+      this.#failed += undelivered; // given up on
+    }
+    return this.stats;
+  }
+
+  /** Settles what is in flight, then disconnects; returns the final accounting. */
+  async close(): Promise<DeliveryStats> {
+    if (this.#closed !== undefined) return this.#closed;
+    const stats = await this.settle();
+    this.#closed = stats;
     await new Promise<void>((resolve) => {
       this.#producer.disconnect(5000, () => resolve());
     });
-    return this.#closed;
+    return stats;
   }
 }
 
@@ -234,7 +266,9 @@ export class KafkaRecordSink implements RecordSink {
  */
 export async function loadKafkaClient(): Promise<KafkaModule> {
   try {
-    const module = (await import('@confluentinc/kafka-javascript')) as KafkaModule & { default?: KafkaModule };
+    // A variable specifier keeps bundlers and the type checker from requiring the optional package.
+    const specifier = kafkaClientPackage;
+    const module = (await import(specifier)) as KafkaModule & { default?: KafkaModule };
     return module.default ?? module;
   } catch (error) {
     throw new DatagenError(

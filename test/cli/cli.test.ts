@@ -44,7 +44,10 @@ const badInput: [string[], string][] = [
     ['batch', '--drift-direction', '0', '--output', 'OUT'],
     "--drift-direction: expected 1 (riskier) or -1 (healthier), got '0'",
   ],
-  [['batch', '--count', '10'], 'batch: --output is missing'],
+  [
+    ['batch', '--compression', 'brotli', '--output', 'OUT'],
+    "--compression: expected one of none, gzip, snappy, lz4, zstd, got 'brotli'",
+  ],
 ];
 
 describe.each([

@@ -37,8 +37,13 @@ export async function startBroker(topics: string[] = [], partitions = 3): Promis
     up: () => child.kill('SIGUSR2'),
     stop: () =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.on('exit', () => resolve());
+        if (child.exitCode !== null) {
+          resolve();
+          return;
+        }
+        child.on('exit', () => {
+          resolve();
+        });
         child.kill('SIGTERM');
       }),
   };
@@ -70,9 +75,12 @@ export function consume(bootstrap: string, topic: string): Promise<ConsumedMessa
         '-f',
         '%p\t%k\t%s\n',
       ],
-      { maxBuffer: 1 << 30, timeout: 60_000 },
-      (error, stdout) => {
-        if (error) return reject(error);
+      { maxBuffer: 1 << 30, timeout: 60_000, encoding: 'utf8' },
+      (error: Error | null, stdout: string) => {
+        if (error) {
+          reject(error);
+          return;
+        }
         resolve(
           stdout
             .split('\n')
