@@ -1,0 +1,131 @@
+// Kafka benchmarks against the project's test broker (librdkafka's mock cluster on 127.0.0.1):
+// 1. batch of N customers through churn-datagen's Kafka sink vs the same client's ceiling on
+//    pre-serialised messages with the same producer settings (goal: >= 0.8 of it and >= 100k msg/s);
+// 2. rate accuracy: achieved vs asked rate and p99 lateness at 100/s and 10,000/s.
+// Env: BENCH_KAFKA_COUNT (default 1000000), BENCH_RATE_SECONDS (default 60).
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import {
+  KafkaRecordSink,
+  SyntheticDataGenerator,
+  encodeJsonObject,
+  runTimed,
+  sendBatch,
+  streamSource,
+} from '../dist/index.js';
+
+const count = Number(process.env.BENCH_KAFKA_COUNT ?? 1_000_000);
+const rateSeconds = Number(process.env.BENCH_RATE_SECONDS ?? 60);
+const require = createRequire(import.meta.url);
+const Kafka = require('@confluentinc/kafka-javascript');
+
+const broker = spawn(
+  'bash',
+  [new URL('../scripts/test-broker.sh', import.meta.url).pathname, 'run', 'ceiling', 'ours', 'rate100', 'rate10k'],
+  {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
+const bootstrap = await new Promise((resolve) => {
+  let text = '';
+  broker.stdout.on('data', (chunk) => {
+    text += chunk;
+    const match = /bootstrap\.servers=(\S+)/.exec(text);
+    if (match) resolve(match[1]);
+  });
+});
+console.log(`node ${process.version}, broker ${bootstrap} (librdkafka mock), ${count} records`);
+
+try {
+  // Same settings as KafkaRecordSink.
+  const producerConfig = {
+    'bootstrap.servers': bootstrap,
+    acks: 'all',
+    'enable.idempotence': true,
+    'compression.codec': 'lz4',
+    'linger.ms': 5,
+    'batch.num.messages': 10000,
+    'queue.buffering.max.messages': 100000,
+    'queue.buffering.max.kbytes': 65536,
+    dr_cb: true,
+  };
+
+  // --- 1a. the client's ceiling: pre-serialised values and keys, produce + flush ---
+  const sample = Array.from(new SyntheticDataGenerator({ seed: 1, start: 0 }).customers(100_000), (r) => ({
+    key: r.customer_id,
+    value: Buffer.from(encodeJsonObject(r)),
+  }));
+  const bytesPerMessage = sample.reduce((s, m) => s + m.value.length, 0) / sample.length;
+  const ceiling = await new Promise((resolve, reject) => {
+    const producer = new Kafka.Producer(producerConfig);
+    let acked = 0;
+    producer.on('delivery-report', (err) => {
+      if (!err) acked++;
+    });
+    producer.setPollInterval(20);
+    producer.connect({ timeout: 10000 }, async (err) => {
+      if (err) return reject(err);
+      const started = performance.now();
+      for (let i = 0; i < count; i++) {
+        const m = sample[i % sample.length];
+        for (;;) {
+          try {
+            producer.produce('ceiling', null, m.value, m.key, Date.now());
+            break;
+          } catch (e) {
+            if (e.code !== -184) return reject(e);
+            await new Promise((r) => setTimeout(r, 2));
+          }
+        }
+      }
+      producer.flush(60000, async () => {
+        while (acked < count) await new Promise((r) => setTimeout(r, 5));
+        const seconds = (performance.now() - started) / 1000;
+        producer.disconnect(() => resolve(count / seconds));
+      });
+    });
+  });
+
+  // --- 1b. churn-datagen: generate, encode and send (what `batch` without --output does) ---
+  const sink = await KafkaRecordSink.connect({ bootstrapServers: bootstrap, topic: 'ours' });
+  const started = performance.now();
+  const result = await sendBatch({ count, seed: 1, start: 0, sink });
+  const ours = result.stats.acknowledged / ((performance.now() - started) / 1000);
+
+  console.log('\nbatch to Kafka          msg/s     MB/s   acknowledged');
+  console.log(`client ceiling   ${fmt(ceiling, 12)} ${fmt((ceiling * bytesPerMessage) / 1e6, 8)}   ${count}`);
+  console.log(
+    `churn-datagen    ${fmt(ours, 12)} ${fmt((ours * bytesPerMessage) / 1e6, 8)}   ${result.stats.acknowledged} (failed ${result.stats.failed})`,
+  );
+  console.log(
+    `ratio to ceiling ${(ours / ceiling).toFixed(2)} (goal >= 0.80); vs 100k msg/s goal ${(ours / 100000).toFixed(2)}x`,
+  );
+
+  // --- 2. rate accuracy ---
+  console.log(
+    `\nrate accuracy over ${rateSeconds} s     asked/s   achieved/s   error    p50 late   p99 late   max late`,
+  );
+  for (const [perSecond, topic] of [
+    [100, 'rate100'],
+    [10_000, 'rate10k'],
+  ]) {
+    const source = streamSource({
+      seed: 2,
+      ratePerMinute: perSecond * 60,
+      durationMinutes: rateSeconds / 60,
+      startMs: Date.now(),
+    });
+    const rateSink = await KafkaRecordSink.connect({ bootstrapServers: bootstrap, topic });
+    const run = await runTimed(source, rateSink);
+    const achieved = run.achievedPerMinute / 60;
+    console.log(
+      `  ${String(perSecond).padStart(26)} ${fmt(achieved, 12)} ${(((achieved - perSecond) / perSecond) * 100).toFixed(3).padStart(7)}% ${run.lateness.p50.toFixed(2).padStart(8)} ms ${run.lateness.p99.toFixed(2).padStart(7)} ms ${run.lateness.max.toFixed(1).padStart(7)} ms   (acked ${run.stats.acknowledged}/${run.generated})`,
+    );
+  }
+} finally {
+  broker.kill('SIGTERM');
+}
+
+function fmt(n, width) {
+  return Math.round(n).toLocaleString('en-US').padStart(width);
+}
