@@ -19,6 +19,7 @@ export class EncodedOutput {
   #used = 0;
   #piece: string;
   #records = 0;
+  #flushedRecords = 0;
 
   constructor(encoder: RecordEncoder, sink: Sink, chunkBytes = 1 << 20) {
     this.#encoder = encoder;
@@ -32,6 +33,11 @@ export class EncodedOutput {
   /** Records added so far. */
   get records(): number {
     return this.#records;
+  }
+
+  /** Records handed to the sink (the rest are still being gathered into a chunk). */
+  get flushedRecords(): number {
+    return this.#flushedRecords;
   }
 
   get sink(): Sink {
@@ -52,10 +58,13 @@ export class EncodedOutput {
   /** Hands everything added so far to the sink (waits for backpressure). */
   async flush(): Promise<void> {
     this.#copyPiece();
-    if (this.#used === 0) return;
-    await this.#sink.write(this.#current().subarray(0, this.#used));
-    this.#turn ^= 1;
-    this.#used = 0;
+    const records = this.#records;
+    if (this.#used > 0) {
+      await this.#sink.write(this.#current().subarray(0, this.#used));
+      this.#turn ^= 1;
+      this.#used = 0;
+    }
+    this.#flushedRecords = records;
   }
 
   /** Writes the footer and completes the sink. */

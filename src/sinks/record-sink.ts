@@ -34,17 +34,15 @@ export class EncodedRecordSink implements RecordSink {
   readonly description: string;
   readonly #output: EncodedOutput;
   readonly #flushEachWrite: boolean;
-  #closed = false;
-
   constructor(output: EncodedOutput, flushEachWrite: boolean) {
     this.#output = output;
     this.#flushEachWrite = flushEachWrite;
     this.description = output.sink.description;
   }
 
+  /** Files and stdout acknowledge a record once it is handed to the operating system. */
   get stats(): DeliveryStats {
-    const sent = this.#output.records;
-    return { sent, acknowledged: this.#closed ? sent : 0, failed: 0 };
+    return { sent: this.#output.records, acknowledged: this.#output.flushedRecords, failed: 0 };
   }
 
   get closedByReader(): boolean {
@@ -58,7 +56,6 @@ export class EncodedRecordSink implements RecordSink {
 
   async close(): Promise<DeliveryStats> {
     await this.#output.end();
-    this.#closed = true;
     return this.stats;
   }
 }
