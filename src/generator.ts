@@ -178,7 +178,8 @@ function assertUnitInterval(name: string, value: number): void {
   }
 }
 
-function toEpochMs(start: Date | number | string): number {
+/** Epoch milliseconds of a start time; years 1970–9999. */
+export function toEpochMs(start: Date | number | string): number {
   const ms = start instanceof Date ? start.getTime() : typeof start === 'number' ? start : Date.parse(start);
   if (!Number.isInteger(ms) || ms < minEventTimeMs || ms > maxEventTimeMs) {
     throw new DatagenError('INVALID_ARGUMENT', `start must be a time between 1970 and 9999, got ${String(start)}.`);

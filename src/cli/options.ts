@@ -19,7 +19,9 @@ import { StreamSink } from '../sinks/stream.ts';
 import type { Sink } from '../sinks/types.ts';
 import type { CliIo } from './io.ts';
 import { writeLine } from './io.ts';
-import { parseFormat, parseNonNegativeNumber, parseSeed, parseStart } from './parse.ts';
+import { parseFormat, parseNonNegativeNumber, parseSeed, parseShard, parseStart } from './parse.ts';
+import type { Shard } from '../core/shard.ts';
+import { wholeShard } from '../core/shard.ts';
 
 export const defaultTopic = 'ml.predictions';
 export const defaultKafkaServers = 'localhost:9092';
@@ -36,6 +38,7 @@ export interface OutputFlags {
 export interface SeedFlags {
   seed?: string;
   start?: string;
+  shard?: string;
 }
 
 export interface MixFlags {
@@ -73,7 +76,11 @@ export function addOutputOptions(command: Command, kafkaIsDefault: boolean): Com
 export function addSeedOptions(command: Command, startHelp: string): Command {
   return command
     .option('--seed <n>', 'non-negative integer; same seed, same records (default: random, printed)')
-    .option('--start <time>', startHelp);
+    .option('--start <time>', startHelp)
+    .option(
+      '--shard <k/n>',
+      'generate only slice k of n (customers with index mod n = k); n processes with the same --seed and --start make one dataset',
+    );
 }
 
 export function parseMix(flags: MixFlags): RiskMix {
@@ -94,6 +101,7 @@ export interface ResolvedSeed {
   seed: number;
   seedGiven: boolean;
   startMs: number;
+  shard: Shard;
 }
 
 /** Seed (random if absent) and start time (`fallbackStartMs` if absent). */
@@ -101,7 +109,11 @@ export function resolveSeed(flags: SeedFlags, fallbackStartMs: number): Resolved
   const seedGiven = flags.seed !== undefined;
   const seed = flags.seed === undefined ? randomSeed() : parseSeed('--seed', flags.seed);
   const startMs = flags.start === undefined ? fallbackStartMs : parseStart('--start', flags.start);
-  return { seed, seedGiven, startMs };
+  const shard = flags.shard === undefined ? wholeShard : parseShard('--shard', flags.shard);
+  if (shard.count > 1 && (flags.seed === undefined || flags.start === undefined)) {
+    throw new UsageError('--shard: needs --seed and --start, the same in every shard, so the shards make one dataset');
+  }
+  return { seed, seedGiven, startMs, shard };
 }
 
 export function announceSeed(io: CliIo, resolved: ResolvedSeed, quiet: boolean): void {

@@ -6,6 +6,8 @@ import { UsageError } from '../errors.ts';
 import type { OutputFormat } from '../encoders/index.ts';
 import { outputFormats } from '../encoders/index.ts';
 import { maxEventTimeMs, minEventTimeMs } from '../core/time.ts';
+import type { Shard } from '../core/shard.ts';
+import { makeShard } from '../core/shard.ts';
 
 const DECIMAL = /^\+?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
@@ -73,4 +75,15 @@ export function parseNonNegativeInteger(flag: string, raw: string): number {
   const value = DECIMAL.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isSafeInteger(value) || value < 0) throw invalid(flag, raw, 'a non-negative integer');
   return value;
+}
+
+/** `k/n`: this process's slice of n, 0-based (`0/4` … `3/4`). */
+export function parseShard(flag: string, raw: string): Shard {
+  const match = /^(\d+)\/(\d+)$/.exec(raw);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (match === null || !Number.isSafeInteger(count) || count < 1 || index >= count) {
+    throw invalid(flag, raw, 'k/n with n ≥ 1 and 0 ≤ k < n, e.g. 0/4');
+  }
+  return makeShard(index, count);
 }

@@ -2,12 +2,18 @@
  * Batch mode: N customers to a sink, then done (SPEC §3). The CLI's `batch` command is a thin
  * wrapper over writeBatch.
  */
+import { defaultOverlap, generateCustomerRecord } from '../core/customer.ts';
+import { noDrift } from '../core/drift.ts';
+import { defaultRiskMix, normaliseRiskMix } from '../core/profiles.ts';
 import type { RiskMix } from '../core/profiles.ts';
+import { CounterRng } from '../core/random.ts';
+import type { Shard } from '../core/shard.ts';
+import { globalIndex, shardSize, wholeShard } from '../core/shard.ts';
+import { defaultIntervalMs, toEpochMs } from '../generator.ts';
 import type { CustomerRecord } from '../core/schema.ts';
 import type { Drift } from '../core/drift.ts';
 import type { OutputFormat } from '../encoders/index.ts';
 import { createEncoder } from '../encoders/index.ts';
-import { SyntheticDataGenerator } from '../generator.ts';
 import type { DeliveryStats, RecordSink } from '../sinks/record-sink.ts';
 import type { Sink } from '../sinks/types.ts';
 import { EncodedOutput, writeRecords } from './encoded-output.ts';
@@ -21,8 +27,8 @@ export interface BatchOptions {
   /** Event time of customer index 0; customer k is stamped start + k × intervalMs. */
   start: Date | number | string;
   intervalMs?: number | undefined;
-  /** Index of the first customer (a slice of a larger dataset). Default 0. */
-  firstIndex?: number | undefined;
+  /** This process's slice of the customers: indices i with i mod n = k. Default: all. */
+  shard?: Shard | undefined;
 }
 
 export interface WriteBatchOptions extends BatchOptions {
@@ -41,17 +47,33 @@ export interface BatchResult {
   interrupted: boolean;
 }
 
-/** The batch's records, lazily (constant memory). */
-export function batchRecords(options: BatchOptions): Iterable<CustomerRecord> {
-  const generator = new SyntheticDataGenerator({
-    seed: options.seed,
-    overlap: options.overlap,
-    start: options.start,
-    intervalMs: options.intervalMs,
-    firstIndex: options.firstIndex,
-  });
-  if (options.drift !== undefined) generator.setDrift(options.drift.factor, options.drift.direction);
-  return generator.customers(options.count, options.riskDistribution);
+/** Records in this process's part of the batch. */
+export function batchSize(options: BatchOptions): number {
+  return shardSize(options.count, options.shard ?? wholeShard);
+}
+
+/**
+ * The batch's records at positions [from, to) of this shard, lazily (constant memory). Position p
+ * is customer index shard.index + p × shard.count, stamped start + index × intervalMs.
+ */
+export function* batchRecords(
+  options: BatchOptions,
+  from = 0,
+  to = batchSize(options),
+): Generator<CustomerRecord, void, undefined> {
+  const shard = options.shard ?? wholeShard;
+  const startMs = toEpochMs(options.start);
+  const intervalMs = options.intervalMs ?? defaultIntervalMs;
+  const params = {
+    mix: normaliseRiskMix(options.riskDistribution ?? defaultRiskMix),
+    drift: options.drift ?? noDrift,
+    overlap: options.overlap ?? defaultOverlap,
+  };
+  const rng = new CounterRng();
+  for (let position = from; position < to; position++) {
+    const index = globalIndex(position, shard);
+    yield generateCustomerRecord(rng, options.seed, index, startMs + Math.floor(index * intervalMs), params);
+  }
 }
 
 /**
@@ -108,6 +130,6 @@ export async function sendBatch(options: SendBatchOptions): Promise<SendBatchRes
     const stats = await sink.close();
     options.onProgress?.(generated);
     // eslint-disable-next-line no-unsafe-finally
-    return { generated, stats, interrupted: signal?.aborted === true && generated < options.count };
+    return { generated, stats, interrupted: signal?.aborted === true && generated < batchSize(options) };
   }
 }

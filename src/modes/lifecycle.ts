@@ -5,6 +5,8 @@
  */
 import { CustomerJourney, snapshotDays, snapshotIntervalDays } from '../core/lifecycle.ts';
 import type { CustomerRecord } from '../core/schema.ts';
+import type { Shard } from '../core/shard.ts';
+import { globalIndex, shardSize, wholeShard } from '../core/shard.ts';
 import { DatagenError } from '../errors.ts';
 import type { TimedSource } from './timed.ts';
 
@@ -18,6 +20,8 @@ export interface LifecycleOptions {
   speed?: number | undefined;
   /** Event time of day 0, epoch ms. */
   startMs: number;
+  /** This process's customers: indices i with i mod n = k. Default: all. */
+  shard?: Shard | undefined;
 }
 
 export const lifecycleDefaults = { customers: 10, days: 180, speed: 60 } as const;
@@ -32,7 +36,11 @@ export function lifecycleSource(options: LifecycleOptions): TimedSource {
   if (!Number.isSafeInteger(days) || days < 0)
     throw new DatagenError('INVALID_ARGUMENT', `days must be a non-negative integer, got ${days}.`);
   if (!(speed > 0)) throw new DatagenError('INVALID_ARGUMENT', `speed must be a positive number, got ${speed}.`);
-  const journeys = Array.from({ length: customers }, (_, i) => new CustomerJourney(options.seed, i, options.startMs));
+  const shard = options.shard ?? wholeShard;
+  const journeys = Array.from(
+    { length: shardSize(customers, shard) },
+    (_, position) => new CustomerJourney(options.seed, globalIndex(position, shard), options.startMs),
+  );
   return {
     count: snapshotDays(days).length,
     intervalMs: (snapshotIntervalDays * 1000) / speed,

@@ -11,6 +11,8 @@ import { driftScenarioEndMix, driftStateAt, noDrift } from '../core/drift.ts';
 import type { RiskMix } from '../core/profiles.ts';
 import { defaultRiskMix, normaliseRiskMix } from '../core/profiles.ts';
 import { CounterRng } from '../core/random.ts';
+import type { Shard } from '../core/shard.ts';
+import { globalIndex, shardSize, wholeShard } from '../core/shard.ts';
 import type { CustomerRecord } from '../core/schema.ts';
 import { DatagenError } from '../errors.ts';
 import type { TimedSource } from './timed.ts';
@@ -28,11 +30,13 @@ export interface StreamOptions {
   overlap?: number | undefined;
   /** Event time of record 0, epoch ms. */
   startMs: number;
+  /** This process's slots of the schedule: records i with i mod n = k. Default: all. */
+  shard?: Shard | undefined;
 }
 
 export const defaultRatePerMinute = 60;
 
-/** The stream as a timed source: count, spacing and record k. */
+/** The stream (or this shard's part of it) as a timed source: count, spacing and record j. */
 export function streamSource(options: StreamOptions): TimedSource & { recordAt(k: number): CustomerRecord } {
   const rate = options.ratePerMinute ?? defaultRatePerMinute;
   if (!(rate > 0) || !Number.isFinite(rate))
@@ -64,10 +68,14 @@ export function streamSource(options: StreamOptions): TimedSource & { recordAt(k
       driftProgress: Math.round(state.progress * 1e6) / 1e6,
     });
   };
+  const shard = options.shard ?? wholeShard;
+  // The shard's j-th record is global record k + j·n, due at (k + j·n) × interval.
+  const shardRecordAt = (position: number): CustomerRecord => recordAt(globalIndex(position, shard));
   return {
-    count,
-    intervalMs,
-    recordAt,
-    recordsAt: (from, to) => Array.from({ length: to - from }, (_, i) => recordAt(from + i)),
+    count: shardSize(count, shard),
+    intervalMs: intervalMs * shard.count,
+    firstDueMs: intervalMs * shard.index,
+    recordAt: shardRecordAt,
+    recordsAt: (from, to) => Array.from({ length: to - from }, (_, i) => shardRecordAt(from + i)),
   };
 }

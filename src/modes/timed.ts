@@ -16,6 +16,8 @@ export interface TimedSource {
   readonly count: number;
   /** Real milliseconds between due times of consecutive records. */
   readonly intervalMs: number;
+  /** When record 0 is due after the start (a shard's first slot). Default 0. */
+  readonly firstDueMs?: number;
   /** Records [from, to), called once per range, in order. */
   recordsAt(from: number, to: number): CustomerRecord[];
 }

@@ -8,6 +8,8 @@ import type { Clock } from './clock.ts';
 export interface ScheduleOptions {
   /** Milliseconds between consecutive records. */
   intervalMs: number;
+  /** When record 0 is due, after the start. Default 0 (a shard's first slot may come later). */
+  firstDueMs?: number | undefined;
   /** Records in the run (Infinity: until stopped). */
   count: number;
   clock: Clock;
@@ -25,7 +27,7 @@ export interface DueRange {
 
 export async function* dueRanges(options: ScheduleOptions): AsyncGenerator<DueRange, void, undefined> {
   const { intervalMs, count, clock, signal, maxBatch = 4096 } = options;
-  const t0 = clock.now();
+  const t0 = clock.now() + (options.firstDueMs ?? 0);
   let next = 0;
   while (next < count && signal?.aborted !== true) {
     const dueAt = t0 + next * intervalMs;

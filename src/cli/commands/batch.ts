@@ -5,7 +5,9 @@
 import type { Command } from 'commander';
 import { defaultOverlap } from '../../core/customer.ts';
 import { makeDrift } from '../../core/drift.ts';
-import { writeBatch, sendBatch } from '../../modes/batch.ts';
+import { batchSize, writeBatch, sendBatch } from '../../modes/batch.ts';
+import { writeBatchParallel } from '../../modes/parallel-batch.ts';
+import { UsageError } from '../../errors.ts';
 import type { BatchOptions } from '../../modes/batch.ts';
 import { FileSink } from '../../sinks/file.ts';
 import { KafkaRecordSink } from '../../sinks/kafka.ts';
@@ -34,6 +36,7 @@ export const seededDefaultStart = '2026-01-01T00:00:00.000Z';
 
 interface BatchFlags extends OutputFlags, SeedFlags, MixFlags {
   count: string;
+  workers: string;
   overlap: string;
   driftFactor: string;
   driftDirection: string;
@@ -46,7 +49,8 @@ export function registerBatch(program: Command, io: CliIo, setExitCode: (code: n
     .description(
       'Generate a fixed number of customers and write them to a file (under a temporary name, renamed when complete), to stdout, or, without --output, to Kafka.',
     )
-    .option('--count <n>', 'number of customers', '100');
+    .option('--count <n>', 'number of customers', '100')
+    .option('--workers <n>', 'worker threads generating a file or stdout (same bytes as 1)', '1');
   addSeedOptions(command, `event time of the first customer (default: now; ${seededDefaultStart} with --seed)`);
   addMixOptions(command);
   command
@@ -88,11 +92,16 @@ async function runBatchCommand(flags: BatchFlags, io: CliIo): Promise<number> {
       parseUnitInterval('--drift-factor', flags.driftFactor),
       parseDirection('--drift-direction', flags.driftDirection),
     ),
+    shard: seed.shard,
   };
   checkOutputFlags(flags);
+  const workers = parsePositiveInteger('--workers', flags.workers);
+  if (workers > 64) throw new UsageError(`--workers: expected at most 64, got '${flags.workers}'`);
+  if (workers > 1 && flags.output === undefined)
+    throw new UsageError('--workers: applies to --output (file or stdout), not to Kafka');
   return flags.output === undefined
     ? batchToKafka(flags, options, seed, io)
-    : batchToFile(flags, flags.output, options, seed, io);
+    : batchToFile(flags, flags.output, options, seed, io, workers);
 }
 
 async function batchToFile(
@@ -101,22 +110,24 @@ async function batchToFile(
   options: BatchOptions,
   seed: ResolvedSeed,
   io: CliIo,
+  workers: number,
 ): Promise<number> {
   const quiet = flags.quiet === true;
   const format = resolveFormat(output, flags.format);
   const sink = await openByteSink(output, io);
   announceSeed(io, seed, quiet);
-  const progress = createProgress(io.stderr, options.count, !quiet && output !== '-');
+  const progress = createProgress(io.stderr, batchSize(options), !quiet && output !== '-');
   const startedAt = io.now();
   let result;
   try {
-    result = await writeBatch({
+    const run = {
       ...options,
       format,
       sink,
       signal: io.signal,
-      onProgress: (records) => progress.update(records),
-    });
+      onProgress: (records: number) => progress.update(records),
+    };
+    result = workers > 1 ? await writeBatchParallel({ ...run, workers }) : await writeBatch(run);
   } finally {
     progress.stop();
   }
@@ -152,7 +163,7 @@ async function batchToKafka(flags: BatchFlags, options: BatchOptions, seed: Reso
     env: io.env,
   });
   announceSeed(io, seed, quiet);
-  const progress = createProgress(io.stderr, options.count, !quiet);
+  const progress = createProgress(io.stderr, batchSize(options), !quiet);
   const startedAt = io.now();
   let result;
   try {

@@ -44,9 +44,16 @@ Examples:
       const speed = parsePositiveNumber('--speed', flags.speed);
       checkOutputFlags(flags);
       const seed = resolveSeed(flags, Math.floor(io.now()));
-      const source = lifecycleSource({ seed: seed.seed, customers, days, speed, startMs: seed.startMs });
+      const source = lifecycleSource({
+        seed: seed.seed,
+        customers,
+        days,
+        speed,
+        startMs: seed.startMs,
+        shard: seed.shard,
+      });
       // Snapshots per minute: customers × (speed / 7) per second × 60.
-      const askedPerMinute = Math.round(((customers * speed) / snapshotIntervalDays) * 60 * 10) / 10;
+      const askedPerMinute = Math.round(((customers * speed) / snapshotIntervalDays / seed.shard.count) * 60 * 10) / 10;
       setExitCode(await runTimedCommand({ flags, seed, source, optionalFields: ['snapshot_day'], askedPerMinute }, io));
     });
 }

@@ -117,9 +117,11 @@ async function runStreamCommand(
     driftProgression,
     overlap,
     startMs: seed.startMs,
+    shard: seed.shard,
   });
+  const askedPerMinute = ratePerMinute / seed.shard.count; // this shard's share
   return runTimedCommand(
-    { flags, seed, source, optionalFields: driftProgression ? ['drift_progress'] : [], askedPerMinute: ratePerMinute },
+    { flags, seed, source, optionalFields: driftProgression ? ['drift_progress'] : [], askedPerMinute },
     io,
   );
 }

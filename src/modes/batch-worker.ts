@@ -1,0 +1,61 @@
+/**
+ * Worker thread of a parallel batch (parallel-batch.ts): encodes the records at the positions it
+ * is given into one of its two shared slots and says how many bytes it wrote. Records are a pure
+ * function of (seed, index, parameters), so which thread makes them does not change a byte.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { OptionalField, OutputFormat } from '../encoders/index.ts';
+import { createEncoder } from '../encoders/index.ts';
+import type { BatchOptions } from './batch.ts';
+import { batchRecords } from './batch.ts';
+
+export interface BatchWorkerData {
+  options: BatchOptions;
+  format: OutputFormat;
+  optionalFields: OptionalField[];
+  slots: [SharedArrayBuffer, SharedArrayBuffer];
+}
+
+export interface BatchTask {
+  task: number;
+  from: number;
+  to: number;
+  slot: 0 | 1;
+}
+
+/** Bytes in the slot, or (if they did not fit, which batch records never come near) a copy. */
+export interface BatchTaskResult {
+  task: number;
+  slot: 0 | 1;
+  length: number;
+  overflow?: Uint8Array;
+}
+
+const PIECE_CHARS = 1 << 16;
+
+const data = workerData as BatchWorkerData;
+const encoder = createEncoder(data.format, data.optionalFields);
+const slots = data.slots.map((slot) => Buffer.from(slot));
+
+parentPort?.on('message', ({ task, from, to, slot }: BatchTask) => {
+  const out = slots[slot] as Buffer;
+  let length = 0;
+  let piece = '';
+  let overflow: string[] | undefined;
+  const copy = (): void => {
+    if (overflow === undefined && length + 3 * piece.length <= out.length) length += out.write(piece, length);
+    else (overflow ??= [out.toString('utf8', 0, length)]).push(piece);
+    piece = '';
+  };
+  let position = from;
+  for (const record of batchRecords(data.options, from, to)) {
+    piece += encoder.encode(record, position++);
+    if (piece.length >= PIECE_CHARS) copy();
+  }
+  copy();
+  const result: BatchTaskResult =
+    overflow === undefined
+      ? { task, slot, length }
+      : { task, slot, length: 0, overflow: Buffer.from(overflow.join('')) };
+  parentPort?.postMessage(result);
+});
