@@ -1,6 +1,6 @@
 /**
  * Worker thread of a parallel batch (parallel-batch.ts): encodes the records at the positions it
- * is given into one of its two shared slots and says how many bytes it wrote. Records are a pure
+ * is given into one of its shared slots and says how many bytes it wrote. Records are a pure
  * function of (seed, index, parameters), so which thread makes them does not change a byte.
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -13,20 +13,20 @@ export interface BatchWorkerData {
   options: BatchOptions;
   format: OutputFormat;
   optionalFields: OptionalField[];
-  slots: [SharedArrayBuffer, SharedArrayBuffer];
+  slots: SharedArrayBuffer[];
 }
 
 export interface BatchTask {
   task: number;
   from: number;
   to: number;
-  slot: 0 | 1;
+  slot: number;
 }
 
 /** Bytes in the slot, or (if they did not fit, which batch records never come near) a copy. */
 export interface BatchTaskResult {
   task: number;
-  slot: 0 | 1;
+  slot: number;
   length: number;
   overflow?: Uint8Array;
 }

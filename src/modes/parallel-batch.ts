@@ -1,8 +1,8 @@
 /**
  * Batch generation on worker threads, byte-identical to one thread. The batch is cut into tasks of
- * consecutive positions; task j goes to worker j mod N, which encodes it into one of its two
+ * consecutive positions; task j goes to worker j mod N, which encodes it into one of its
  * SharedArrayBuffer slots (no copy, no transfer); the main thread writes the tasks' bytes in task
- * order. Each worker works on its next task while the main thread writes its previous one.
+ * order. Each worker works up to SLOTS_PER_WORKER tasks ahead of the writer.
  */
 import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
@@ -19,6 +19,8 @@ export interface ParallelBatchOptions extends WriteBatchOptions {
 }
 
 const SLOT_BYTES = 4 << 20;
+/** Tasks a worker may have done ahead of the writer: smooths out momentary differences in speed. */
+const SLOTS_PER_WORKER = 4;
 
 export async function writeBatchParallel(options: ParallelBatchOptions): Promise<BatchResult> {
   const { sink, signal, workers: workerCount } = options;
@@ -42,9 +44,12 @@ export async function writeBatchParallel(options: ParallelBatchOptions): Promise
       options: generation,
       format: options.format,
       optionalFields: [],
-      slots: [new SharedArrayBuffer(SLOT_BYTES), new SharedArrayBuffer(SLOT_BYTES)],
+      slots: Array.from({ length: SLOTS_PER_WORKER }, () => new SharedArrayBuffer(SLOT_BYTES)),
     };
-    return { worker: new Worker(workerUrl(), { workerData: data }), data };
+    return {
+      worker: new Worker(workerUrl(), { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 64 } }),
+      data,
+    };
   });
 
   // Results arrive per worker in the order it was given tasks; await them in global task order.
@@ -56,7 +61,7 @@ export async function writeBatchParallel(options: ParallelBatchOptions): Promise
       for (const p of pending.values()) p.reject(error);
     });
   }
-  const assign = (task: number, slot: 0 | 1): void => {
+  const assign = (task: number, slot: number): void => {
     if (task >= tasks) return;
     const from = task * taskSize;
     const message: BatchTask = { task, from, to: Math.min(total, from + taskSize), slot };
@@ -72,10 +77,12 @@ export async function writeBatchParallel(options: ParallelBatchOptions): Promise
   let written = 0;
   let interrupted = false;
   try {
-    // Two tasks per worker in flight: one in each of its slots.
-    for (let task = 0; task < Math.min(tasks, 2 * workers.length); task++) assign(task, task < workers.length ? 0 : 1);
+    // SLOTS_PER_WORKER tasks per worker in flight: one in each of its slots.
+    for (let task = 0; task < Math.min(tasks, SLOTS_PER_WORKER * workers.length); task++) {
+      assign(task, Math.floor(task / workers.length));
+    }
     await sink.write(Buffer.from(encoder.header));
-    let previous: { task: number; slot: 0 | 1 } | undefined;
+    let previous: { task: number; slot: number } | undefined;
     for (let task = 0; task < tasks; task++) {
       if (signal?.aborted === true) {
         interrupted = true;
@@ -89,7 +96,7 @@ export async function writeBatchParallel(options: ParallelBatchOptions): Promise
         result.overflow ?? new Uint8Array(data?.slots[result.slot] ?? new SharedArrayBuffer(0), 0, result.length);
       await sink.write(bytes);
       // The sink may read a chunk until the next write resolves: only now is the previous slot free.
-      if (previous !== undefined) assign(previous.task + 2 * workers.length, previous.slot);
+      if (previous !== undefined) assign(previous.task + SLOTS_PER_WORKER * workers.length, previous.slot);
       previous = { task, slot: result.slot };
       written = Math.min(total, (task + 1) * taskSize);
       options.onProgress?.(written, sink.bytesWritten);

@@ -1,0 +1,56 @@
+// Scale-out benchmark: batch to JSONL files with 1 and 2 worker threads, and with n = 1 and 2
+// separate shard processes running side by side. Env: BENCH_SCALE_COUNT (default 2000000).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const count = Number(process.env.BENCH_SCALE_COUNT ?? 2_000_000);
+const bin = new URL('../dist/cli/main.js', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'churn-datagen-scale-'));
+const common = ['batch', '--count', String(count), '--seed', '42', '--start', '2026-01-01T00:00:00Z', '--quiet'];
+
+function run(args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { stdio: 'inherit' });
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`exit ${code}`))));
+  });
+}
+
+async function timed(label, runs) {
+  const started = performance.now();
+  await Promise.all(runs.map((args) => run(args)));
+  const seconds = (performance.now() - started) / 1000;
+  for (const args of runs) rmSync(args[args.length - 1], { force: true }); // the --output file
+  return { label, seconds, rate: count / seconds };
+}
+
+console.log(`node ${process.version}, ${count} records to JSONL files in ${dir}`);
+try {
+  const results = [];
+  for (const workers of [1, 2]) {
+    results.push(
+      await timed(`--workers ${workers}`, [
+        [...common, '--workers', String(workers), '--output', join(dir, `w${workers}.jsonl`)],
+      ]),
+    );
+  }
+  for (const n of [1, 2]) {
+    const runs = Array.from({ length: n }, (_, k) => [
+      ...common,
+      ...(n > 1 ? ['--shard', `${k}/${n}`] : []),
+      '--output',
+      join(dir, `s${k}.jsonl`),
+    ]);
+    results.push(await timed(`${n} shard process${n > 1 ? 'es' : ''}`, runs));
+  }
+  console.log('run                   seconds   records/s   vs first of its kind');
+  for (const [i, r] of results.entries()) {
+    const base = results[i < 2 ? 0 : 2];
+    console.log(
+      `${r.label.padEnd(20)} ${r.seconds.toFixed(2).padStart(8)} ${Math.round(r.rate).toLocaleString('en-US').padStart(11)}   ${(r.rate / base.rate).toFixed(2)}x`,
+    );
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
