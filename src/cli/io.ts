@@ -23,7 +23,3 @@ export const exitCodes = {
 export function interruptExitCode(signal: AbortSignal | undefined): number {
   return signal?.reason === 'SIGTERM' ? exitCodes.SIGTERM : exitCodes.SIGINT;
 }
-
-export function writeLine(stream: Writable, line: string): void {
-  stream.write(`${line}\n`);
-}

@@ -18,7 +18,8 @@ import type { RecordSink } from '../sinks/record-sink.ts';
 import { StreamSink } from '../sinks/stream.ts';
 import type { Sink } from '../sinks/types.ts';
 import type { CliIo } from './io.ts';
-import { writeLine } from './io.ts';
+import type { Logger } from './log.ts';
+import { createLogger, logFormats } from './log.ts';
 import { parseFormat, parseNonNegativeNumber, parseSeed, parseShard, parseStart } from './parse.ts';
 import type { Shard } from '../core/shard.ts';
 import { wholeShard } from '../core/shard.ts';
@@ -33,6 +34,8 @@ export interface OutputFlags {
   topic: string;
   compression: string;
   quiet?: boolean;
+  verbose?: boolean;
+  logFormat: string;
 }
 
 export interface SeedFlags {
@@ -70,7 +73,9 @@ export function addOutputOptions(command: Command, kafkaIsDefault: boolean): Com
     )
     .option('--topic <name>', 'Kafka topic', defaultTopic)
     .option('--compression <codec>', `Kafka compression: ${compressionCodecs.join(', ')}`, 'lz4')
-    .option('--quiet', 'nothing on stderr but errors');
+    .option('--quiet', 'nothing on stderr but warnings and errors')
+    .option('--verbose', 'more detail on stderr (settings, timings)')
+    .option('--log-format <format>', `messages on stderr as ${logFormats.join(' or ')} lines`, 'text');
 }
 
 export function addSeedOptions(command: Command, startHelp: string): Command {
@@ -116,13 +121,21 @@ export function resolveSeed(flags: SeedFlags, fallbackStartMs: number): Resolved
   return { seed, seedGiven, startMs, shard };
 }
 
-export function announceSeed(io: CliIo, resolved: ResolvedSeed, quiet: boolean): void {
-  if (!quiet && !resolved.seedGiven) {
-    writeLine(
-      io.stderr,
-      `churn-datagen: seed ${resolved.seed} (replay with --seed ${resolved.seed} --start ${new Date(resolved.startMs).toISOString()})`,
-    );
-  }
+export function announceSeed(logger: Logger, resolved: ResolvedSeed): void {
+  if (resolved.seedGiven) return;
+  const start = new Date(resolved.startMs).toISOString();
+  logger.info(`seed ${resolved.seed} (replay with --seed ${resolved.seed} --start ${start})`, {
+    seed: resolved.seed,
+    start,
+  });
+}
+
+/** The logger a command's flags ask for. */
+export function loggerFor(flags: OutputFlags, io: CliIo): Logger {
+  const format = logFormats.find((f) => f === flags.logFormat);
+  if (format === undefined)
+    throw new UsageError(`--log-format: expected one of ${logFormats.join(', ')}, got '${flags.logFormat}'`);
+  return createLogger(io.stderr, { format, quiet: flags.quiet, verbose: flags.verbose, now: io.now });
 }
 
 export function resolveFormat(output: string, format: string | undefined): OutputFormat {

@@ -9,7 +9,9 @@ import { registerBatch } from './commands/batch.ts';
 import { registerLifecycle } from './commands/lifecycle.ts';
 import { registerStream } from './commands/stream.ts';
 import type { CliIo } from './io.ts';
-import { exitCodes, writeLine } from './io.ts';
+import { exitCodes } from './io.ts';
+import type { Logger } from './log.ts';
+import { createLogger, logFormatOf } from './log.ts';
 
 export type { CliIo } from './io.ts';
 
@@ -52,29 +54,27 @@ Run 'churn-datagen <mode> --help' for a mode's flags and examples.`,
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (error) {
-    return report(error, io);
+    return report(error, createLogger(io.stderr, { format: logFormatOf(argv), now: io.now }));
   }
 }
 
 // --- internal ---
 
-function report(error: unknown, io: CliIo): number {
+function report(error: unknown, logger: Logger): number {
   if (error instanceof CommanderError) {
     if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code)) return exitCodes.ok;
-    writeLine(io.stderr, `churn-datagen: ${error.message.replace(/^error: /, '').replace(/\n/g, ' ')}`);
+    logger.error(error.message.replace(/^error: /, '').replace(/\n/g, ' '));
     return exitCodes.usage;
   }
   if (error instanceof UsageError) {
-    writeLine(io.stderr, `churn-datagen: ${error.message}`);
+    logger.error(error.message);
     return exitCodes.usage;
   }
   if (error instanceof DatagenError) {
-    writeLine(io.stderr, `churn-datagen: ${error.message}`);
+    logger.error(error.message);
     return error.code === 'INVALID_ARGUMENT' ? exitCodes.usage : exitCodes.failure;
   }
-  writeLine(
-    io.stderr,
-    `churn-datagen: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-  );
+  // A bug, not bad input: the whole error, so it can be reported.
+  logger.error(`unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   return exitCodes.failure;
 }

@@ -10,9 +10,10 @@ import type { TimedProgress, TimedSource } from '../modes/timed.ts';
 import { realClock, SimulatedClock } from '../schedule/clock.ts';
 import { KafkaRecordSink } from '../sinks/kafka.ts';
 import type { CliIo } from './io.ts';
-import { exitCodes, writeLine } from './io.ts';
+import { exitCodes } from './io.ts';
+import type { Logger } from './log.ts';
 import type { OutputFlags, ResolvedSeed } from './options.ts';
-import { announceSeed, openRecordSink } from './options.ts';
+import { announceSeed, loggerFor, openRecordSink } from './options.ts';
 
 export const statusIntervalMs = 5000;
 
@@ -27,14 +28,14 @@ export interface TimedCommandOptions {
 
 export async function runTimedCommand(options: TimedCommandOptions, io: CliIo): Promise<number> {
   const { flags, seed, source } = options;
-  const quiet = flags.quiet === true;
   const fast = flags.fast === true;
+  const logger = loggerFor(flags, io);
   const sink = await openRecordSink(flags, io, { optionalFields: options.optionalFields, flushEachWrite: !fast });
-  announceSeed(io, seed, quiet);
+  announceSeed(logger, seed);
 
   let latest: TimedProgress | undefined;
-  const status = new StatusLine(io, options.askedPerMinute);
-  const timer = quiet || fast ? undefined : setInterval(() => status.print(latest), statusIntervalMs);
+  const status = new StatusLine(io, logger, options.askedPerMinute);
+  const timer = flags.quiet === true || fast ? undefined : setInterval(() => status.print(latest), statusIntervalMs);
   let result;
   try {
     result = await runTimed(source, sink, {
@@ -55,18 +56,26 @@ export async function runTimedCommand(options: TimedCommandOptions, io: CliIo): 
   const pace = fast
     ? 'simulated clock'
     : `${result.achievedPerMinute.toFixed(1)}/min (asked ${options.askedPerMinute})`;
-  if (!quiet || stats.failed > 0) {
-    writeLine(
-      io.stderr,
-      `churn-datagen: generated ${generated}, acknowledged ${stats.acknowledged}, failed ${stats.failed}; ${sink.description}; ${seconds.toFixed(1)} s, ${pace}; seed ${seed.seed}${stopped}`,
-    );
-  }
+  const summary = `generated ${generated}, acknowledged ${stats.acknowledged}, failed ${stats.failed}; ${sink.description}; ${seconds.toFixed(1)} s, ${pace}; seed ${seed.seed}${stopped}`;
+  const fields = {
+    generated,
+    ...stats,
+    destination: sink.description,
+    seconds,
+    achievedPerMinute: fast ? undefined : result.achievedPerMinute,
+    askedPerMinute: options.askedPerMinute,
+    latenessP99Ms: fast ? undefined : result.lateness.p99,
+    seed: seed.seed,
+    stoppedBy: result.stopped ? String(io.signal?.reason ?? 'signal') : undefined,
+  };
+  if (stats.failed > 0) logger.warn(summary, fields);
+  else logger.info(summary, fields);
+  logger.debug(
+    `lateness p50 ${result.lateness.p50.toFixed(2)} ms, p99 ${result.lateness.p99.toFixed(2)} ms, max ${result.lateness.max.toFixed(1)} ms`,
+  );
   if (stats.failed > 0) {
     const reason = sink instanceof KafkaRecordSink ? (sink.lastError ?? 'unknown error') : 'write error';
-    writeLine(
-      io.stderr,
-      `churn-datagen: ${stats.failed} records were not delivered (${reason}); check the broker and the topic`,
-    );
+    logger.error(`${stats.failed} records were not delivered (${reason}); check the broker and the topic`);
     return exitCodes.failure;
   }
   return exitCodes.ok;
@@ -75,14 +84,16 @@ export async function runTimedCommand(options: TimedCommandOptions, io: CliIo): 
 /** The periodic status line: sent, acknowledged, rate, drift, mix since the last line. */
 class StatusLine {
   readonly #io: CliIo;
+  readonly #logger: Logger;
   readonly #asked: number;
   #levels = { low: 0, medium: 0, high: 0 };
   #lastPrintAt = 0;
   #lastPrintGenerated = 0;
   #drift: number | undefined;
 
-  constructor(io: CliIo, asked: number) {
+  constructor(io: CliIo, logger: Logger, asked: number) {
     this.#io = io;
+    this.#logger = logger;
     this.#asked = asked;
     this.#lastPrintAt = io.now();
   }
@@ -101,9 +112,17 @@ class StatusLine {
     const total = Math.max(1, low + medium + high);
     const mix = `${Math.round((100 * low) / total)}/${Math.round((100 * medium) / total)}/${Math.round((100 * high) / total)}`;
     const drift = this.#drift === undefined ? '' : ` | drift ${this.#drift.toFixed(3)}`;
-    writeLine(
-      this.#io.stderr,
-      `churn-datagen: sent ${progress.stats.sent} acknowledged ${progress.stats.acknowledged} failed ${progress.stats.failed} | ${rate.toFixed(1)}/min (asked ${this.#asked})${drift} | mix l/m/h ${mix}`,
+    this.#logger.info(
+      `sent ${progress.stats.sent} acknowledged ${progress.stats.acknowledged} failed ${progress.stats.failed} | ${rate.toFixed(1)}/min (asked ${this.#asked})${drift} | mix l/m/h ${mix}`,
+      {
+        ...progress.stats,
+        ratePerMinute: rate,
+        askedPerMinute: this.#asked,
+        driftProgress: this.#drift,
+        low,
+        medium,
+        high,
+      },
     );
     this.#levels = { low: 0, medium: 0, high: 0 };
     this.#lastPrintAt = now;

@@ -81,7 +81,9 @@ describe('--shard k/n: the union of the shards is the unsharded output', () => {
       join(dir, 's.jsonl'),
     ]);
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/generated 30, acknowledged 30, failed 0; .*, 6\d\d\.\d\/min \(asked 600\)/);
+    expect(result.stderr).toMatch(/generated 30, acknowledged 30, failed 0;/);
+    const achieved = Number(/, ([\d.]+)\/min \(asked 600\)/.exec(result.stderr)?.[1]);
+    expect(Math.abs(achieved - 600) / 600).toBeLessThan(0.02);
     const times = sortedLines([join(dir, 's.jsonl')]).map(
       (l) => Date.parse((JSON.parse(l) as CustomerRecord).timestamp) - Date.parse('2026-01-01T00:00:00Z'),
     );

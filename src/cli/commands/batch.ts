@@ -13,7 +13,8 @@ import { FileSink } from '../../sinks/file.ts';
 import { KafkaRecordSink } from '../../sinks/kafka.ts';
 import { StreamSink } from '../../sinks/stream.ts';
 import type { CliIo } from '../io.ts';
-import { exitCodes, interruptExitCode, writeLine } from '../io.ts';
+import { exitCodes, interruptExitCode } from '../io.ts';
+import type { Logger } from '../log.ts';
 import type { MixFlags, OutputFlags, ResolvedSeed, SeedFlags } from '../options.ts';
 import {
   addMixOptions,
@@ -22,6 +23,7 @@ import {
   announceSeed,
   checkOutputFlags,
   kafkaServers,
+  loggerFor,
   openByteSink,
   parseCompression,
   parseMix,
@@ -95,13 +97,14 @@ async function runBatchCommand(flags: BatchFlags, io: CliIo): Promise<number> {
     shard: seed.shard,
   };
   checkOutputFlags(flags);
+  const logger = loggerFor(flags, io);
   const workers = parsePositiveInteger('--workers', flags.workers);
   if (workers > 64) throw new UsageError(`--workers: expected at most 64, got '${flags.workers}'`);
   if (workers > 1 && flags.output === undefined)
     throw new UsageError('--workers: applies to --output (file or stdout), not to Kafka');
   return flags.output === undefined
-    ? batchToKafka(flags, options, seed, io)
-    : batchToFile(flags, flags.output, options, seed, io, workers);
+    ? batchToKafka(flags, options, seed, io, logger)
+    : batchToFile(flags, flags.output, options, seed, io, workers, logger);
 }
 
 async function batchToFile(
@@ -111,12 +114,13 @@ async function batchToFile(
   seed: ResolvedSeed,
   io: CliIo,
   workers: number,
+  logger: Logger,
 ): Promise<number> {
   const quiet = flags.quiet === true;
   const format = resolveFormat(output, flags.format);
   const sink = await openByteSink(output, io);
-  announceSeed(io, seed, quiet);
-  const progress = createProgress(io.stderr, batchSize(options), !quiet && output !== '-');
+  announceSeed(logger, seed);
+  const progress = createProgress(io.stderr, batchSize(options), !quiet && output !== '-' && logger.format === 'text');
   const startedAt = io.now();
   let result;
   try {
@@ -134,27 +138,40 @@ async function batchToFile(
   const seconds = Math.max(1e-3, (io.now() - startedAt) / 1000);
   if (result.interrupted) {
     const fate = sink instanceof FileSink ? `'${output}' was not written` : `${result.records} records were written`;
-    writeLine(
-      io.stderr,
-      `churn-datagen: interrupted by ${String(io.signal?.reason ?? 'signal')} after ${result.records} records; ${fate}`,
-    );
+    logger.warn(`interrupted by ${String(io.signal?.reason ?? 'signal')} after ${result.records} records; ${fate}`, {
+      records: result.records,
+    });
     return interruptExitCode(io.signal);
   }
   if (sink instanceof StreamSink && sink.closedByReader) {
-    if (!quiet)
-      writeLine(io.stderr, `churn-datagen: stdout was closed by the reader; stopped after ${result.records} records`);
+    logger.info(`stdout was closed by the reader; stopped after ${result.records} records`, {
+      records: result.records,
+    });
     return exitCodes.ok;
   }
-  if (!quiet) {
-    writeLine(
-      io.stderr,
-      `churn-datagen: wrote ${result.records} records (${(result.bytes / 1e6).toFixed(1)} MB, ${format}) to ${sink.description} in ${seconds.toFixed(2)} s, ${Math.round(result.records / seconds)} records/s, seed ${seed.seed}`,
-    );
-  }
+  const perSecond = Math.round(result.records / seconds);
+  logger.info(
+    `wrote ${result.records} records (${(result.bytes / 1e6).toFixed(1)} MB, ${format}) to ${sink.description} in ${seconds.toFixed(2)} s, ${perSecond} records/s, seed ${seed.seed}`,
+    {
+      records: result.records,
+      bytes: result.bytes,
+      format,
+      destination: sink.description,
+      seconds,
+      recordsPerSecond: perSecond,
+      seed: seed.seed,
+    },
+  );
   return exitCodes.ok;
 }
 
-async function batchToKafka(flags: BatchFlags, options: BatchOptions, seed: ResolvedSeed, io: CliIo): Promise<number> {
+async function batchToKafka(
+  flags: BatchFlags,
+  options: BatchOptions,
+  seed: ResolvedSeed,
+  io: CliIo,
+  logger: Logger,
+): Promise<number> {
   const quiet = flags.quiet === true;
   const sink = await KafkaRecordSink.connect({
     bootstrapServers: kafkaServers(flags, io),
@@ -162,8 +179,8 @@ async function batchToKafka(flags: BatchFlags, options: BatchOptions, seed: Reso
     compression: parseCompression(flags.compression),
     env: io.env,
   });
-  announceSeed(io, seed, quiet);
-  const progress = createProgress(io.stderr, batchSize(options), !quiet);
+  announceSeed(logger, seed);
+  const progress = createProgress(io.stderr, batchSize(options), !quiet && logger.format === 'text');
   const startedAt = io.now();
   let result;
   try {
@@ -178,17 +195,14 @@ async function batchToKafka(flags: BatchFlags, options: BatchOptions, seed: Reso
   }
   const seconds = Math.max(1e-3, (io.now() - startedAt) / 1000);
   const { stats } = result;
-  if (!quiet || stats.failed > 0 || result.interrupted) {
-    const stopped = result.interrupted ? `; interrupted by ${String(io.signal?.reason ?? 'signal')}` : '';
-    writeLine(
-      io.stderr,
-      `churn-datagen: generated ${result.generated}, acknowledged ${stats.acknowledged}, failed ${stats.failed}; ${sink.description}; ${seconds.toFixed(1)} s, ${Math.round(stats.acknowledged / seconds)} records/s; seed ${seed.seed}${stopped}`,
-    );
-  }
+  const stopped = result.interrupted ? `; interrupted by ${String(io.signal?.reason ?? 'signal')}` : '';
+  const summary = `generated ${result.generated}, acknowledged ${stats.acknowledged}, failed ${stats.failed}; ${sink.description}; ${seconds.toFixed(1)} s, ${Math.round(stats.acknowledged / seconds)} records/s; seed ${seed.seed}${stopped}`;
+  const fields = { generated: result.generated, ...stats, destination: sink.description, seconds, seed: seed.seed };
+  if (stats.failed > 0 || result.interrupted) logger.warn(summary, fields);
+  else logger.info(summary, fields);
   if (stats.failed > 0) {
-    writeLine(
-      io.stderr,
-      `churn-datagen: ${stats.failed} records were not delivered (${sink.lastError ?? 'unknown error'}); check the broker and the topic`,
+    logger.error(
+      `${stats.failed} records were not delivered (${sink.lastError ?? 'unknown error'}); check the broker and the topic`,
     );
     return exitCodes.failure;
   }
