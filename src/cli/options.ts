@@ -19,6 +19,7 @@ import { StreamSink } from '../sinks/stream.ts';
 import type { Sink } from '../sinks/types.ts';
 import type { CliIo } from './io.ts';
 import type { Logger } from './log.ts';
+import { parseMetricsPort } from './metrics.ts';
 import { createLogger, logFormats } from './log.ts';
 import { parseFormat, parseNonNegativeNumber, parseSeed, parseShard, parseStart } from './parse.ts';
 import type { Shard } from '../core/shard.ts';
@@ -36,6 +37,8 @@ export interface OutputFlags {
   quiet?: boolean;
   verbose?: boolean;
   logFormat: string;
+  metricsPort?: string;
+  metricsHost: string;
 }
 
 export interface SeedFlags {
@@ -75,7 +78,12 @@ export function addOutputOptions(command: Command, kafkaIsDefault: boolean): Com
     .option('--compression <codec>', `Kafka compression: ${compressionCodecs.join(', ')}`, 'lz4')
     .option('--quiet', 'nothing on stderr but warnings and errors')
     .option('--verbose', 'more detail on stderr (settings, timings)')
-    .option('--log-format <format>', `messages on stderr as ${logFormats.join(' or ')} lines`, 'text');
+    .option('--log-format <format>', `messages on stderr as ${logFormats.join(' or ')} lines`, 'text')
+    .option(
+      '--metrics-port <port>',
+      'serve Prometheus metrics (and /healthz) on this port while running; 0 picks a free port',
+    )
+    .option('--metrics-host <host>', 'address for --metrics-port', '127.0.0.1');
 }
 
 export function addSeedOptions(command: Command, startHelp: string): Command {
@@ -162,6 +170,7 @@ export function checkOutputFlags(flags: OutputFlags): void {
   if (flags.output !== undefined) resolveFormat(flags.output, flags.format);
   else if (flags.format !== undefined) parseFormat('--format', flags.format);
   parseCompression(flags.compression);
+  parseMetricsPort(flags);
   if (flags.topic.trim() === '') throw new UsageError("--topic: expected a topic name, got ''");
 }
 

@@ -14,6 +14,7 @@ import { exitCodes } from './io.ts';
 import type { Logger } from './log.ts';
 import type { OutputFlags, ResolvedSeed } from './options.ts';
 import { announceSeed, loggerFor, openRecordSink } from './options.ts';
+import { startRunMetrics } from './metrics.ts';
 
 export const statusIntervalMs = 5000;
 
@@ -32,6 +33,11 @@ export async function runTimedCommand(options: TimedCommandOptions, io: CliIo): 
   const logger = loggerFor(flags, io);
   const sink = await openRecordSink(flags, io, { optionalFields: options.optionalFields, flushEachWrite: !fast });
   announceSeed(logger, seed);
+  const active = await startRunMetrics(flags, logger, () => sink.stats);
+  active?.metrics.setAskedRate(options.askedPerMinute);
+  if (active !== undefined && sink instanceof KafkaRecordSink) {
+    sink.onAcknowledged = (latencyMs) => active.metrics.observeSendLatency(latencyMs);
+  }
 
   let latest: TimedProgress | undefined;
   const status = new StatusLine(io, logger, options.askedPerMinute);
@@ -44,10 +50,12 @@ export async function runTimedCommand(options: TimedCommandOptions, io: CliIo): 
       onProgress: (progress) => {
         latest = progress;
         status.count(progress.released);
+        active?.metrics.countRecords(progress.released);
       },
     });
   } finally {
     if (timer !== undefined) clearInterval(timer);
+    await active?.stop();
   }
 
   const { generated, stats } = result;

@@ -29,6 +29,8 @@ export interface BatchTaskResult {
   slot: number;
   length: number;
   overflow?: Uint8Array;
+  /** Records of each risk level in the task (for metrics). */
+  levels: { low: number; medium: number; high: number };
 }
 
 const PIECE_CHARS = 1 << 16;
@@ -48,14 +50,16 @@ parentPort?.on('message', ({ task, from, to, slot }: BatchTask) => {
     piece = '';
   };
   let position = from;
+  const levels = { low: 0, medium: 0, high: 0 };
   for (const record of batchRecords(data.options, from, to)) {
+    levels[record.true_risk_level]++;
     piece += encoder.encode(record, position++);
     if (piece.length >= PIECE_CHARS) copy();
   }
   copy();
   const result: BatchTaskResult =
     overflow === undefined
-      ? { task, slot, length }
-      : { task, slot, length: 0, overflow: Buffer.from(overflow.join('')) };
+      ? { task, slot, length, levels }
+      : { task, slot, length: 0, overflow: Buffer.from(overflow.join('')), levels };
   parentPort?.postMessage(result);
 });

@@ -38,6 +38,8 @@ export interface WriteBatchOptions extends BatchOptions {
   onProgress?: ((records: number, bytes: number) => void) | undefined;
   /** Bytes per write to the sink (default 1 MiB). */
   chunkBytes?: number | undefined;
+  /** Sees every record (metrics). */
+  observe?: ((record: CustomerRecord) => void) | undefined;
 }
 
 export interface BatchResult {
@@ -99,6 +101,8 @@ export interface SendBatchOptions extends BatchOptions {
   sink: RecordSink;
   signal?: AbortSignal | undefined;
   onProgress?: ((records: number) => void) | undefined;
+  /** Sees every record (metrics). */
+  observe?: ((record: CustomerRecord) => void) | undefined;
 }
 
 export interface SendBatchResult {
@@ -115,6 +119,7 @@ export async function sendBatch(options: SendBatchOptions): Promise<SendBatchRes
   try {
     for (const record of batchRecords(options)) {
       pending.push(record);
+      options.observe?.(record);
       if (pending.length < 1000) continue;
       await sink.write(pending);
       generated += pending.length;

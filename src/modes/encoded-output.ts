@@ -113,6 +113,8 @@ export interface WriteRecordsOptions {
   onProgress?: ((records: number, bytes: number) => void) | undefined;
   /** Bytes gathered before a write to the sink. Default 1 MiB. */
   chunkBytes?: number | undefined;
+  /** Sees every record (metrics); leave unset on the fast path. */
+  observe?: ((record: CustomerRecord) => void) | undefined;
 }
 
 export interface WriteRecordsResult {
@@ -130,11 +132,12 @@ export async function writeRecords(
   output: EncodedOutput,
   options: WriteRecordsOptions = {},
 ): Promise<WriteRecordsResult> {
-  const { signal, onProgress } = options;
+  const { signal, onProgress, observe } = options;
   const sink = output.sink;
   for (const record of records) {
     if (signal?.aborted === true) return { records: output.records, interrupted: true };
     output.add(record);
+    observe?.(record);
     if (!output.full) continue;
     await output.flush();
     onProgress?.(output.records, sink.bytesWritten);

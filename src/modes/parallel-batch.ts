@@ -16,6 +16,8 @@ export interface ParallelBatchOptions extends WriteBatchOptions {
   workers: number;
   /** Records per task. Default 2048 (~1.3 MB of JSON). */
   taskSize?: number | undefined;
+  /** Records of each level per written task (metrics; workers count them). */
+  onLevels?: ((levels: { low: number; medium: number; high: number }) => void) | undefined;
 }
 
 const SLOT_BYTES = 4 << 20;
@@ -95,6 +97,7 @@ export async function writeBatchParallel(options: ParallelBatchOptions): Promise
       const bytes =
         result.overflow ?? new Uint8Array(data?.slots[result.slot] ?? new SharedArrayBuffer(0), 0, result.length);
       await sink.write(bytes);
+      options.onLevels?.(result.levels);
       // The sink may read a chunk until the next write resolves: only now is the previous slot free.
       if (previous !== undefined) assign(previous.task + SLOTS_PER_WORKER * workers.length, previous.slot);
       previous = { task, slot: result.slot };

@@ -99,9 +99,12 @@ interface NativeProducer {
   ): unknown;
   disconnect(timeoutMs: number, callback: () => void): unknown;
   disconnect(callback: () => void): unknown;
-  on(event: 'delivery-report', listener: (error: KafkaClientError | null | undefined) => void): unknown;
+  on(
+    event: 'delivery-report',
+    listener: (error: KafkaClientError | null | undefined, report: { opaque?: unknown }) => void,
+  ): unknown;
   on(event: 'event.error', listener: (error: KafkaClientError) => void): unknown;
-  produce(topic: string, partition: null, value: Buffer, key: string, timestamp: number): unknown;
+  produce(topic: string, partition: null, value: Buffer, key: string, timestamp: number, opaque: number): unknown;
   flush(timeoutMs: number, callback: () => void): unknown;
   setPollInterval(intervalMs: number): unknown;
 }
@@ -124,18 +127,23 @@ export class KafkaRecordSink implements RecordSink {
   #failed = 0;
   #lastError: string | undefined;
   #closed: DeliveryStats | undefined;
+  /** Called with each record's send latency (produce to acknowledgement), in ms. */
+  onAcknowledged: ((latencyMs: number) => void) | undefined;
 
   private constructor(producer: NativeProducer, options: KafkaSinkOptions) {
     this.#producer = producer;
     this.#topic = options.topic;
     this.#flushTimeoutMs = options.flushTimeoutMs ?? 30_000;
     this.description = `Kafka topic '${options.topic}' at ${options.bootstrapServers}`;
-    producer.on('delivery-report', (error: KafkaClientError | null | undefined) => {
+    producer.on('delivery-report', (error: KafkaClientError | null | undefined, report: { opaque?: unknown }) => {
       if (error) {
         this.#failed++;
         this.#lastError = error.message;
       } else {
         this.#acknowledged++;
+        if (this.onAcknowledged !== undefined && typeof report.opaque === 'number') {
+          this.onAcknowledged(performance.now() - report.opaque);
+        }
       }
     });
     producer.on('event.error', (error) => {
@@ -209,7 +217,7 @@ export class KafkaRecordSink implements RecordSink {
       const timestamp = Date.parse(record.timestamp);
       for (;;) {
         try {
-          this.#producer.produce(this.#topic, null, value, record.customer_id, timestamp);
+          this.#producer.produce(this.#topic, null, value, record.customer_id, timestamp, performance.now());
           this.#sent++;
           break;
         } catch (error) {

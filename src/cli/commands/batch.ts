@@ -32,6 +32,7 @@ import {
 } from '../options.ts';
 import { parseDirection, parsePositiveInteger, parseUnitInterval } from '../parse.ts';
 import { createProgress } from '../progress.ts';
+import { startRunMetrics } from '../metrics.ts';
 
 /** Event time of the first customer of a seeded batch without --start, so the command replays. */
 export const seededDefaultStart = '2026-01-01T00:00:00.000Z';
@@ -120,6 +121,9 @@ async function batchToFile(
   const format = resolveFormat(output, flags.format);
   const sink = await openByteSink(output, io);
   announceSeed(logger, seed);
+  let records = 0;
+  const active = await startRunMetrics(flags, logger, () => ({ sent: records, acknowledged: records, failed: 0 }));
+  active?.metrics.setDriftFactor(options.drift?.factor ?? 0);
   const progress = createProgress(io.stderr, batchSize(options), !quiet && output !== '-' && logger.format === 'text');
   const startedAt = io.now();
   let result;
@@ -129,11 +133,24 @@ async function batchToFile(
       format,
       sink,
       signal: io.signal,
-      onProgress: (records: number) => progress.update(records),
+      onProgress: (done: number) => {
+        records = done;
+        progress.update(done);
+        active?.flush();
+      },
+      observe: active?.observe,
     };
-    result = workers > 1 ? await writeBatchParallel({ ...run, workers }) : await writeBatch(run);
+    result =
+      workers > 1
+        ? await writeBatchParallel({
+            ...run,
+            workers,
+            onLevels: active && ((levels) => active.metrics.countLevels(levels)),
+          })
+        : await writeBatch(run);
   } finally {
     progress.stop();
+    await active?.stop();
   }
   const seconds = Math.max(1e-3, (io.now() - startedAt) / 1000);
   if (result.interrupted) {
@@ -180,6 +197,9 @@ async function batchToKafka(
     env: io.env,
   });
   announceSeed(logger, seed);
+  const active = await startRunMetrics(flags, logger, () => sink.stats);
+  active?.metrics.setDriftFactor(options.drift?.factor ?? 0);
+  if (active !== undefined) sink.onAcknowledged = (latencyMs) => active.metrics.observeSendLatency(latencyMs);
   const progress = createProgress(io.stderr, batchSize(options), !quiet && logger.format === 'text');
   const startedAt = io.now();
   let result;
@@ -188,10 +208,15 @@ async function batchToKafka(
       ...options,
       sink,
       signal: io.signal,
-      onProgress: (records) => progress.update(records),
+      onProgress: (done) => {
+        progress.update(done);
+        active?.flush();
+      },
+      observe: active?.observe,
     });
   } finally {
     progress.stop();
+    await active?.stop();
   }
   const seconds = Math.max(1e-3, (io.now() - startedAt) / 1000);
   const { stats } = result;

@@ -1,0 +1,215 @@
+/**
+ * Prometheus metrics of a run (prom-client), served on /metrics with /healthz beside it. Counters
+ * that the sinks already keep (delivered, failed, in flight) are read from them at scrape time, so
+ * the generation loop pays nothing for metrics it does not produce itself.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type * as PromClientModule from 'prom-client';
+import type { CustomerRecord } from '../core/schema.ts';
+import type { DeliveryStats } from '../sinks/record-sink.ts';
+
+/** The metric names, also used by deploy/grafana and the docs. */
+export const metricNames = {
+  generated: 'churn_datagen_records_generated_total',
+  delivered: 'churn_datagen_records_delivered_total',
+  failed: 'churn_datagen_records_failed_total',
+  driftFactor: 'churn_datagen_drift_factor',
+  driftProgress: 'churn_datagen_drift_progress',
+  askedRate: 'churn_datagen_rate_asked_per_minute',
+  achievedRate: 'churn_datagen_rate_achieved_per_minute',
+  sendLatency: 'churn_datagen_send_latency_seconds',
+  queueDepth: 'churn_datagen_queue_depth',
+} as const;
+
+export interface RunMetricsSource {
+  /** Delivery accounting of the destination, read at each scrape. */
+  stats(): DeliveryStats;
+  /** Monotonic milliseconds (for the achieved rate). */
+  now(): number;
+}
+
+type PromClient = typeof PromClientModule;
+
+export class RunMetrics {
+  readonly #registry: InstanceType<PromClient['Registry']>;
+  readonly #generated: InstanceType<PromClient['Counter']>;
+  readonly #driftFactor: InstanceType<PromClient['Gauge']>;
+  readonly #driftProgress: InstanceType<PromClient['Gauge']>;
+  readonly #askedRate: InstanceType<PromClient['Gauge']>;
+  readonly #sendLatency: InstanceType<PromClient['Histogram']>;
+  #source: RunMetricsSource | undefined;
+
+  private constructor(client: PromClient) {
+    const registry = new client.Registry();
+    this.#registry = registry;
+    client.collectDefaultMetrics({ register: registry });
+    const self = (): RunMetrics => this;
+    let reported = { sent: 0, acknowledged: 0, failed: 0 };
+    let rateWindow = { at: Number.NaN, generated: 0 };
+    const totalGenerated = async (): Promise<number> =>
+      (await this.#generated.get()).values.reduce((sum, v) => sum + v.value, 0);
+
+    this.#generated = new client.Counter({
+      name: metricNames.generated,
+      help: 'Records generated, by true risk level.',
+      labelNames: ['risk_level'],
+      registers: [registry],
+    });
+    new client.Counter({
+      name: metricNames.delivered,
+      help: 'Records the destination acknowledged (Kafka: acks=all delivery reports; files: written).',
+      registers: [registry],
+      collect() {
+        const stats = self().#source?.stats();
+        if (stats === undefined) return;
+        this.inc(stats.acknowledged - reported.acknowledged);
+        reported = { ...reported, acknowledged: stats.acknowledged };
+      },
+    });
+    new client.Counter({
+      name: metricNames.failed,
+      help: 'Records that will never be delivered.',
+      registers: [registry],
+      collect() {
+        const stats = self().#source?.stats();
+        if (stats === undefined) return;
+        this.inc(stats.failed - reported.failed);
+        reported = { ...reported, failed: stats.failed };
+      },
+    });
+    new client.Gauge({
+      name: metricNames.queueDepth,
+      help: 'Records sent and not yet acknowledged or failed (in flight).',
+      registers: [registry],
+      collect() {
+        const stats = self().#source?.stats();
+        if (stats !== undefined) this.set(stats.sent - stats.acknowledged - stats.failed);
+      },
+    });
+    this.#driftFactor = new client.Gauge({
+      name: metricNames.driftFactor,
+      help: 'Current feature drift factor, 0..1.',
+      registers: [registry],
+    });
+    this.#driftProgress = new client.Gauge({
+      name: metricNames.driftProgress,
+      help: 'Progress of the drift schedule, 0..1.',
+      registers: [registry],
+    });
+    this.#askedRate = new client.Gauge({
+      name: metricNames.askedRate,
+      help: 'Records per minute asked for.',
+      registers: [registry],
+    });
+    new client.Gauge({
+      name: metricNames.achievedRate,
+      help: 'Records per minute generated since the previous scrape.',
+      registers: [registry],
+      async collect() {
+        const now = self().#source?.now();
+        if (now === undefined) return;
+        const generated = await totalGenerated();
+        if (!Number.isNaN(rateWindow.at) && now > rateWindow.at)
+          this.set(((generated - rateWindow.generated) / (now - rateWindow.at)) * 60_000);
+        rateWindow = { at: now, generated };
+      },
+    });
+    this.#sendLatency = new client.Histogram({
+      name: metricNames.sendLatency,
+      help: 'Time from handing a record to the destination to its acknowledgement.',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    });
+  }
+
+  /** Loads prom-client and sets up the registry. */
+  static async create(): Promise<RunMetrics> {
+    return new RunMetrics(await import('prom-client'));
+  }
+
+  attach(source: RunMetricsSource): void {
+    this.#source = source;
+  }
+
+  setAskedRate(perMinute: number): void {
+    this.#askedRate.set(perMinute);
+  }
+
+  setDriftFactor(factor: number): void {
+    this.#driftFactor.set(factor);
+  }
+
+  /** Counts released records by level and follows their drift progress. */
+  countRecords(records: readonly CustomerRecord[]): void {
+    let low = 0;
+    let medium = 0;
+    let high = 0;
+    for (const record of records) {
+      if (record.true_risk_level === 'low') low++;
+      else if (record.true_risk_level === 'medium') medium++;
+      else high++;
+    }
+    this.countLevels({ low, medium, high });
+    const progress = records[records.length - 1]?.drift_progress;
+    if (progress !== undefined) {
+      this.#driftProgress.set(progress);
+      this.#driftFactor.set(progress);
+    }
+  }
+
+  countLevels(levels: { low: number; medium: number; high: number }): void {
+    for (const [level, count] of Object.entries(levels))
+      if (count > 0) this.#generated.inc({ risk_level: level }, count);
+  }
+
+  observeSendLatency(milliseconds: number): void {
+    this.#sendLatency.observe(milliseconds / 1000);
+  }
+
+  /** The exposition text (what /metrics serves). */
+  text(): Promise<string> {
+    return this.#registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.#registry.contentType;
+  }
+}
+
+export interface MetricsServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Serves /metrics and /healthz on host:port (port 0: any free port; see `url`). */
+export async function startMetricsServer(metrics: RunMetrics, host: string, port: number): Promise<MetricsServer> {
+  const server = createServer((request, response) => {
+    if (request.url === '/healthz') {
+      response.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
+      return;
+    }
+    if (request.url !== '/metrics') {
+      response.writeHead(404).end();
+      return;
+    }
+    metrics.text().then(
+      (text) => response.writeHead(200, { 'content-type': metrics.contentType }).end(text),
+      (error: unknown) => response.writeHead(500).end(String(error)),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${shownHost}:${address.port}/metrics`,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
