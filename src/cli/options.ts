@@ -5,8 +5,9 @@
 import type { Command } from 'commander';
 import { defaultRiskMix, normaliseRiskMix } from '../core/profiles.ts';
 import type { RiskMix } from '../core/profiles.ts';
-import { formatFromPath, createEncoder } from '../encoders/index.ts';
-import type { OptionalField, OutputFormat } from '../encoders/index.ts';
+import { formatFromPath, createEncoder, fileFormats } from '../encoders/index.ts';
+import type { FileFormat, OptionalField } from '../encoders/index.ts';
+import { ParquetRecordSink } from '../sinks/parquet.ts';
 import { DatagenError, UsageError } from '../errors.ts';
 import { randomSeed } from '../generator.ts';
 import { EncodedOutput } from '../modes/encoded-output.ts';
@@ -146,13 +147,13 @@ export function loggerFor(flags: OutputFlags, io: CliIo): Logger {
   return createLogger(io.stderr, { format, quiet: flags.quiet, verbose: flags.verbose, now: io.now });
 }
 
-export function resolveFormat(output: string, format: string | undefined): OutputFormat {
+export function resolveFormat(output: string, format: string | undefined): FileFormat {
   if (format !== undefined) return parseFormat('--format', format);
   if (output === '-') return 'jsonl';
   const inferred = formatFromPath(output);
   if (inferred === undefined) {
     throw new UsageError(
-      `--output: cannot tell the format of '${output}' from its extension; add --format jsonl, json or csv`,
+      `--output: cannot tell the format of '${output}' from its extension; add --format ${fileFormats.join(', ')}`,
     );
   }
   return inferred;
@@ -195,6 +196,7 @@ export async function openRecordSink(
   if (flags.output !== undefined) {
     const format = resolveFormat(flags.output, flags.format);
     const sink = await openByteSink(flags.output, io);
+    if (format === 'parquet') return new ParquetRecordSink(sink, options.optionalFields);
     return new EncodedRecordSink(
       new EncodedOutput(createEncoder(format, options.optionalFields), sink),
       options.flushEachWrite,

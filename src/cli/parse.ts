@@ -3,8 +3,8 @@
  * e.g. `--count: expected a positive integer, got '0'`.
  */
 import { UsageError } from '../errors.ts';
-import type { OutputFormat } from '../encoders/index.ts';
-import { outputFormats } from '../encoders/index.ts';
+import type { FileFormat } from '../encoders/index.ts';
+import { fileFormats } from '../encoders/index.ts';
 import { maxEventTimeMs, minEventTimeMs } from '../core/time.ts';
 import type { Shard } from '../core/shard.ts';
 import { makeShard } from '../core/shard.ts';
@@ -54,9 +54,9 @@ export function parseStart(flag: string, raw: string): number {
   return Math.floor(ms);
 }
 
-export function parseFormat(flag: string, raw: string): OutputFormat {
-  const format = outputFormats.find((f) => f === raw.toLowerCase());
-  if (format === undefined) throw invalid(flag, raw, `one of ${outputFormats.join(', ')}`);
+export function parseFormat(flag: string, raw: string): FileFormat {
+  const format = fileFormats.find((f) => f === raw.toLowerCase());
+  if (format === undefined) throw invalid(flag, raw, `one of ${fileFormats.join(', ')}`);
   return format;
 }
 

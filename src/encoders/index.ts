@@ -1,8 +1,13 @@
 import { createCsvEncoder } from './csv.ts';
 import { jsonArrayEncoder, jsonLinesEncoder } from './json.ts';
 import type { OptionalField, OutputFormat, RecordEncoder } from './types.ts';
+import { outputFormats } from './types.ts';
 
-export { outputFormats } from './types.ts';
+export { outputFormats };
+
+/** Every format a file or stdout can take: the text encoders' and Parquet (sinks/parquet.ts). */
+export const fileFormats = [...outputFormats, 'parquet'] as const;
+export type FileFormat = (typeof fileFormats)[number];
 export type { OptionalField, OutputFormat, RecordEncoder } from './types.ts';
 
 /** The encoder for a format; `optionalFields` fixes the CSV columns of the run. */
@@ -17,7 +22,8 @@ export function createEncoder(format: OutputFormat, optionalFields: readonly Opt
   }
 }
 
-const formatByExtension: Readonly<Record<string, OutputFormat>> = {
+const formatByExtension: Readonly<Record<string, FileFormat>> = {
+  '.parquet': 'parquet',
   '.jsonl': 'jsonl',
   '.ndjson': 'jsonl',
   '.json': 'json',
@@ -28,7 +34,7 @@ const formatByExtension: Readonly<Record<string, OutputFormat>> = {
  * Format implied by a file name: by extension; JSON Lines when there is none (e.g. /dev/null);
  * undefined for an extension that names no supported format.
  */
-export function formatFromPath(path: string): OutputFormat | undefined {
+export function formatFromPath(path: string): FileFormat | undefined {
   const name = path.slice(path.lastIndexOf('/') + 1);
   const dot = name.lastIndexOf('.');
   if (dot <= 0) return 'jsonl';

@@ -111,7 +111,10 @@ export interface SendBatchResult {
   interrupted: boolean;
 }
 
-/** Sends the batch to a record sink (Kafka), 1000 records per write, then closes the sink. */
+/**
+ * Sends the batch to a record sink (Kafka, Parquet), 1000 records per write, then closes the
+ * sink; on interruption a sink that can abandon its output (a file) does so.
+ */
 export async function sendBatch(options: SendBatchOptions): Promise<SendBatchResult> {
   const { sink, signal } = options;
   let generated = 0;
@@ -131,10 +134,18 @@ export async function sendBatch(options: SendBatchOptions): Promise<SendBatchRes
       await sink.write(pending);
       generated += pending.length;
     }
-  } finally {
-    const stats = await sink.close();
-    options.onProgress?.(generated);
-    // eslint-disable-next-line no-unsafe-finally
-    return { generated, stats, interrupted: signal?.aborted === true && generated < batchSize(options) };
+  } catch (error) {
+    if (sink.abort !== undefined) await sink.abort();
+    else await sink.close();
+    throw error;
   }
+  const interrupted = signal?.aborted === true && generated < batchSize(options);
+  // An interrupted file is abandoned; what reached Kafka stays there and is flushed.
+  if (interrupted && sink.abort !== undefined) {
+    await sink.abort();
+    return { generated, stats: sink.stats, interrupted };
+  }
+  const stats = await sink.close();
+  options.onProgress?.(generated);
+  return { generated, stats, interrupted };
 }

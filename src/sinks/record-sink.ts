@@ -24,6 +24,8 @@ export interface RecordSink {
   readonly stats: DeliveryStats;
   /** True once the destination stopped taking data (a reader closed stdout): stop early. */
   readonly closedByReader: boolean;
+  /** Abandons an incomplete output (a file's temporary copy is removed), where that applies. */
+  abort?(): Promise<void>;
 }
 
 /**

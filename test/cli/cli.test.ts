@@ -22,7 +22,7 @@ const badInput: [string[], string][] = [
   ],
   [['batch', '--high', '-0.2', '--output', 'OUT'], "--high: expected a non-negative number, got '-0.2'"],
   [['batch', '--medium', 'abc', '--output', 'OUT'], "--medium: expected a non-negative number, got 'abc'"],
-  [['batch', '--format', 'xml', '--output', 'OUT'], "--format: expected one of jsonl, json, csv, got 'xml'"],
+  [['batch', '--format', 'xml', '--output', 'OUT'], "--format: expected one of jsonl, json, csv, parquet, got 'xml'"],
   [['batch', '--output', '/no/such/dir/customers.jsonl'], "--output: directory '/no/such/dir' does not exist"],
   [['batch', '--output', 'customers.txt'], "--output: cannot tell the format of 'customers.txt'"],
   [

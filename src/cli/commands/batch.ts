@@ -11,6 +11,7 @@ import { UsageError } from '../../errors.ts';
 import type { BatchOptions } from '../../modes/batch.ts';
 import { FileSink } from '../../sinks/file.ts';
 import { KafkaRecordSink } from '../../sinks/kafka.ts';
+import { ParquetRecordSink } from '../../sinks/parquet.ts';
 import { StreamSink } from '../../sinks/stream.ts';
 import type { CliIo } from '../io.ts';
 import { exitCodes, interruptExitCode } from '../io.ts';
@@ -119,6 +120,8 @@ async function batchToFile(
 ): Promise<number> {
   const quiet = flags.quiet === true;
   const format = resolveFormat(output, flags.format);
+  if (format === 'parquet' && workers > 1)
+    throw new UsageError('--workers: applies to jsonl, json and csv output, not to parquet');
   const sink = await openByteSink(output, io);
   announceSeed(logger, seed);
   let records = 0;
@@ -140,14 +143,20 @@ async function batchToFile(
       },
       observe: active?.observe,
     };
-    result =
-      workers > 1
-        ? await writeBatchParallel({
-            ...run,
-            workers,
-            onLevels: active && ((levels) => active.metrics.countLevels(levels)),
-          })
-        : await writeBatch(run);
+    if (format === 'parquet') {
+      const sent = await sendBatch({ ...run, sink: new ParquetRecordSink(sink) });
+      result = { records: sent.generated, bytes: sink.bytesWritten, interrupted: sent.interrupted };
+    } else {
+      const text = { ...run, format };
+      result =
+        workers > 1
+          ? await writeBatchParallel({
+              ...text,
+              workers,
+              onLevels: active && ((levels) => active.metrics.countLevels(levels)),
+            })
+          : await writeBatch(text);
+    }
   } finally {
     progress.stop();
     await active?.stop();

@@ -1,0 +1,130 @@
+/**
+ * Parquet output for training data, through hyparquet-writer: typed columns (counts as INT32,
+ * money and rates as DOUBLE, categories as UTF-8 strings, the event time as TIMESTAMP_MILLIS),
+ * snappy-compressed, written one row group at a time into a byte sink, so memory stays constant
+ * and a regular file still appears only when complete (FileSink's temporary name and rename).
+ */
+import { ByteWriter, ParquetWriter, schemaFromColumnData } from 'hyparquet-writer';
+import type { CustomerRecord, FieldKind } from '../core/schema.ts';
+import { recordFields } from '../core/schema.ts';
+import type { OptionalField } from '../encoders/index.ts';
+import type { DeliveryStats, RecordSink } from './record-sink.ts';
+import type { Sink } from './types.ts';
+
+type ParquetType = 'STRING' | 'TIMESTAMP' | 'INT32' | 'DOUBLE';
+
+const parquetTypeOf = {
+  string: 'STRING',
+  timestamp: 'TIMESTAMP',
+  integer: 'INT32',
+  money: 'DOUBLE',
+  frequency: 'DOUBLE',
+  rate: 'DOUBLE',
+  progress: 'DOUBLE',
+} as const satisfies Record<FieldKind, ParquetType>;
+
+/** Rows per row group (~10 MB of column data in memory at most). */
+export const defaultRowGroupSize = 100_000;
+
+interface Column {
+  readonly name: keyof CustomerRecord;
+  readonly type: ParquetType;
+  readonly nullable: boolean;
+  values: unknown[];
+}
+
+export class ParquetRecordSink implements RecordSink {
+  readonly description: string;
+  readonly #sink: Sink;
+  readonly #writer: ParquetWriter;
+  readonly #columns: Column[];
+  readonly #rowGroupSize: number;
+  #rows = 0;
+  #sent = 0;
+  #flushed = 0;
+
+  constructor(sink: Sink, optionalFields: readonly OptionalField[] = [], rowGroupSize = defaultRowGroupSize) {
+    this.#sink = sink;
+    this.description = sink.description;
+    this.#rowGroupSize = rowGroupSize;
+    this.#columns = recordFields
+      .filter((field) => !('optional' in field) || optionalFields.includes(field.name))
+      .map((field) => ({
+        name: field.name,
+        type: parquetTypeOf[field.kind],
+        nullable: 'optional' in field,
+        values: [],
+      }));
+    const schema = schemaFromColumnData({
+      columnData: this.#columns.map((c) => ({ name: c.name, data: [], type: c.type, nullable: c.nullable })),
+    });
+    this.#writer = new ParquetWriter({ writer: new SinkWriter(sink), schema, createdBy: 'churn-datagen' });
+  }
+
+  get stats(): DeliveryStats {
+    return { sent: this.#sent, acknowledged: this.#flushed, failed: 0 };
+  }
+
+  get closedByReader(): boolean {
+    return this.#sink.closedByReader;
+  }
+
+  async write(records: readonly CustomerRecord[]): Promise<void> {
+    for (const record of records) {
+      for (const column of this.#columns) {
+        const value = record[column.name];
+        column.values.push(column.type === 'TIMESTAMP' ? new Date(value as string) : (value ?? null));
+      }
+      this.#sent++;
+      if (++this.#rows >= this.#rowGroupSize) await this.#writeRowGroup();
+    }
+  }
+
+  async close(): Promise<DeliveryStats> {
+    await this.#writeRowGroup();
+    await this.#writer.finish();
+    await this.#sink.close();
+    return this.stats;
+  }
+
+  /** Abandons the output (a regular file's temporary copy is removed). */
+  async abort(): Promise<void> {
+    await this.#sink.abort();
+  }
+
+  // --- internal ---
+
+  async #writeRowGroup(): Promise<void> {
+    if (this.#rows === 0) return;
+    const columnData = this.#columns.map((c) => ({ name: c.name, data: c.values, type: c.type, nullable: c.nullable }));
+    await this.#writer.write({ columnData, rowGroupSize: this.#rows });
+    for (const column of this.#columns) column.values = [];
+    this.#flushed += this.#rows;
+    this.#rows = 0;
+  }
+}
+
+/** hyparquet-writer's buffer, handing its bytes to a Sink after each row group and at the end. */
+class SinkWriter extends ByteWriter {
+  readonly #sink: Sink;
+
+  constructor(sink: Sink) {
+    super(1 << 20);
+    this.#sink = sink;
+  }
+
+  async flush(): Promise<void> {
+    if (this.index === 0) return;
+    // A copy: the sink may read its chunk until the next write, and this buffer is reused at once.
+    const chunk = new Uint8Array(this.buffer.slice(0, this.index));
+    this.index = 0;
+    await this.#sink.write(chunk);
+  }
+
+  // hyparquet-writer's Writer interface allows finish(): void | Promise<void> and ParquetWriter awaits
+  // it; only its in-memory ByteWriter class declares void.
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises
+  override finish(): Promise<void> {
+    return this.flush();
+  }
+}
