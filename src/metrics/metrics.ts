@@ -45,7 +45,6 @@ export class RunMetrics {
     this.#registry = registry;
     client.collectDefaultMetrics({ register: registry });
     const self = (): RunMetrics => this;
-    let reported = { sent: 0, acknowledged: 0, failed: 0 };
     let rateWindow = { at: Number.NaN, generated: 0 };
     const totalGenerated = async (): Promise<number> =>
       (await this.#generated.get()).values.reduce((sum, v) => sum + v.value, 0);
@@ -56,28 +55,27 @@ export class RunMetrics {
       labelNames: ['risk_level'],
       registers: [registry],
     });
-    new client.Counter({
-      name: metricNames.delivered,
-      help: 'Records the destination acknowledged (Kafka: acks=all delivery reports; files: written).',
-      registers: [registry],
-      collect() {
-        const stats = self().#source?.stats();
-        if (stats === undefined) return;
-        this.inc(stats.acknowledged - reported.acknowledged);
-        reported = { ...reported, acknowledged: stats.acknowledged };
-      },
-    });
-    new client.Counter({
-      name: metricNames.failed,
-      help: 'Records that will never be delivered.',
-      registers: [registry],
-      collect() {
-        const stats = self().#source?.stats();
-        if (stats === undefined) return;
-        this.inc(stats.failed - reported.failed);
-        reported = { ...reported, failed: stats.failed };
-      },
-    });
+    // Counters that follow a total the destination keeps: each scrape adds what is new since the last.
+    const followStat = (name: string, help: string, field: 'acknowledged' | 'failed'): void => {
+      let reported = 0;
+      new client.Counter({
+        name,
+        help,
+        registers: [registry],
+        collect() {
+          const total = self().#source?.stats()[field];
+          if (total === undefined) return;
+          this.inc(total - reported);
+          reported = total;
+        },
+      });
+    };
+    followStat(
+      metricNames.delivered,
+      'Records the destination acknowledged (Kafka: acks=all delivery reports; files: written).',
+      'acknowledged',
+    );
+    followStat(metricNames.failed, 'Records that will never be delivered.', 'failed');
     new client.Gauge({
       name: metricNames.queueDepth,
       help: 'Records sent and not yet acknowledged or failed (in flight).',
