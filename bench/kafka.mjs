@@ -6,12 +6,14 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import {
+  KafkaLinesSink,
   KafkaRecordSink,
   SyntheticDataGenerator,
   encodeJsonObject,
   runTimed,
   sendBatch,
   streamSource,
+  writeBatchParallel,
 } from '../dist/index.js';
 
 const count = Number(process.env.BENCH_KAFKA_COUNT ?? 1_000_000);
@@ -92,13 +94,38 @@ try {
   const result = await sendBatch({ count, seed: 1, start: 0, sink });
   const ours = result.stats.acknowledged / ((performance.now() - started) / 1000);
 
-  console.log('\nbatch to Kafka          msg/s     MB/s   acknowledged');
-  console.log(`client ceiling   ${fmt(ceiling, 12)} ${fmt((ceiling * bytesPerMessage) / 1e6, 8)}   ${count}`);
+  // --- 1c. `batch` as the CLI runs it: generation on worker threads, this thread only produces ---
+  const parallelRate = async (workers) => {
+    const parallelSink = await KafkaRecordSink.connect({ bootstrapServers: bootstrap, topic: 'ours' });
+    const parallelStarted = performance.now();
+    await writeBatchParallel({
+      count,
+      seed: 1,
+      start: 0,
+      format: 'jsonl',
+      workers,
+      sink: new KafkaLinesSink(parallelSink),
+    });
+    return {
+      rate: parallelSink.stats.acknowledged / ((performance.now() - parallelStarted) / 1000),
+      stats: parallelSink.stats,
+    };
+  };
+  const workers1 = await parallelRate(1);
+  const workers2 = await parallelRate(2);
+
+  console.log('\nbatch to Kafka               msg/s     MB/s   acknowledged');
+  console.log(`client ceiling           ${fmt(ceiling, 9)} ${fmt((ceiling * bytesPerMessage) / 1e6, 8)}   ${count}`);
+  const row = (label, rate, stats) =>
+    console.log(
+      `${label.padEnd(24)} ${fmt(rate, 9)} ${fmt((rate * bytesPerMessage) / 1e6, 8)}   ${stats.acknowledged} (failed ${stats.failed})`,
+    );
+  row('one thread (sendBatch)', ours, result.stats);
+  row('batch, --workers 1', workers1.rate, workers1.stats);
+  row('batch, --workers 2', workers2.rate, workers2.stats);
+  const best = Math.max(workers1.rate, workers2.rate);
   console.log(
-    `churn-datagen    ${fmt(ours, 12)} ${fmt((ours * bytesPerMessage) / 1e6, 8)}   ${result.stats.acknowledged} (failed ${result.stats.failed})`,
-  );
-  console.log(
-    `ratio to ceiling ${(ours / ceiling).toFixed(2)} (goal >= 0.80); vs 100k msg/s goal ${(ours / 100000).toFixed(2)}x`,
+    `best ratio to ceiling ${(best / ceiling).toFixed(2)} (goal >= 0.80); vs 100k msg/s goal ${(best / 100000).toFixed(2)}x`,
   );
 
   // --- 2. rate accuracy ---

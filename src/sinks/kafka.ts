@@ -10,6 +10,7 @@ import type { CustomerRecord } from '../core/schema.ts';
 import { encodeJsonObject } from '../encoders/json.ts';
 import { DatagenError } from '../errors.ts';
 import type { DeliveryStats, RecordSink } from './record-sink.ts';
+import type { Sink } from './types.ts';
 
 export const compressionCodecs = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
 export type CompressionCodec = (typeof compressionCodecs)[number];
@@ -104,7 +105,14 @@ interface NativeProducer {
     listener: (error: KafkaClientError | null | undefined, report: { opaque?: unknown }) => void,
   ): unknown;
   on(event: 'event.error', listener: (error: KafkaClientError) => void): unknown;
-  produce(topic: string, partition: null, value: Buffer, key: string, timestamp: number, opaque: number): unknown;
+  produce(
+    topic: string,
+    partition: null,
+    value: Buffer,
+    key: string | Buffer,
+    timestamp: number,
+    opaque: number,
+  ): unknown;
   flush(timeoutMs: number, callback: () => void): unknown;
   setPollInterval(intervalMs: number): unknown;
 }
@@ -215,22 +223,29 @@ export class KafkaRecordSink implements RecordSink {
     for (const record of records) {
       const value = Buffer.from(encodeJsonObject(record));
       const timestamp = Date.parse(record.timestamp);
-      for (;;) {
-        try {
-          this.#producer.produce(this.#topic, null, value, record.customer_id, timestamp, performance.now());
-          this.#sent++;
-          break;
-        } catch (error) {
-          if (!isQueueFull(error)) {
-            throw new DatagenError('KAFKA', `producing to '${this.#topic}' failed: ${messageOf(error)}`, {
-              cause: error,
-            });
-          }
-          // Backpressure: the local queue is full until delivery reports free room.
-          await new Promise((resolve) => setTimeout(resolve, 2));
-        }
-      }
+      if (!this.produce(value, record.customer_id, timestamp))
+        await this.sendWhenRoom(value, record.customer_id, timestamp);
     }
+  }
+
+  /**
+   * Produces one encoded record (the client copies value and key). Returns false, sending nothing,
+   * when the local queue is full; then await sendWhenRoom with the same message.
+   */
+  produce(value: Buffer, key: string | Buffer, timestamp: number): boolean {
+    try {
+      this.#producer.produce(this.#topic, null, value, key, timestamp, performance.now());
+      this.#sent++;
+      return true;
+    } catch (error) {
+      if (isQueueFull(error)) return false;
+      throw new DatagenError('KAFKA', `producing to '${this.#topic}' failed: ${messageOf(error)}`, { cause: error });
+    }
+  }
+
+  /** Backpressure: retries until delivery reports have freed room in the local queue. */
+  async sendWhenRoom(value: Buffer, key: string | Buffer, timestamp: number): Promise<void> {
+    while (!this.produce(value, key, timestamp)) await new Promise((resolve) => setTimeout(resolve, 2));
   }
 
   /**
@@ -294,3 +309,58 @@ function isQueueFull(error: unknown): boolean {
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * A byte sink that turns JSON Lines into Kafka messages: each line is one record's JSON; its key
+ * (customer_id) and message timestamp (the event time) are read from the line. This lets the
+ * worker-thread batch (parallel-batch.ts) feed Kafka: the workers generate and encode, this
+ * thread only produces.
+ */
+export class KafkaLinesSink implements Sink {
+  readonly description: string;
+  readonly closedByReader = false;
+  readonly #kafka: KafkaRecordSink;
+  #bytes = 0;
+
+  constructor(kafka: KafkaRecordSink) {
+    this.#kafka = kafka;
+    this.description = kafka.description;
+  }
+
+  get bytesWritten(): number {
+    return this.#bytes;
+  }
+
+  async write(chunk: Uint8Array): Promise<void> {
+    const lines = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    this.#bytes += lines.length;
+    let start = 0;
+    while (start < lines.length) {
+      let end = lines.indexOf(NEWLINE, start);
+      if (end < 0) end = lines.length;
+      if (end > start) {
+        const value = lines.subarray(start, end);
+        const key = value.subarray(ID_START, value.indexOf(QUOTE, ID_START));
+        const at = value.indexOf(TIMESTAMP_FIELD) + TIMESTAMP_FIELD.length;
+        const timestamp = Date.parse(value.toString('latin1', at, at + 24));
+        if (!this.#kafka.produce(value, key, timestamp)) await this.#kafka.sendWhenRoom(value, key, timestamp);
+      }
+      start = end + 1;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#kafka.close();
+  }
+
+  /** What reached the client is delivered either way (Kafka has no temporary file to drop). */
+  async abort(): Promise<void> {
+    await this.#kafka.close();
+  }
+}
+
+const NEWLINE = 0x0a;
+const QUOTE = 0x22;
+/** Offset of the id in a line: `{"customer_id":"` is 16 bytes. */
+const ID_START = 16;
+const TIMESTAMP_FIELD = Buffer.from('"timestamp":"');

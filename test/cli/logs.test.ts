@@ -80,8 +80,16 @@ describe('logs on stderr', () => {
 
 describe('--help of every mode', () => {
   it.each([
-    ['batch', ['--count', '--output', '--format', '--seed', '--shard', '--workers', '--metrics-port', '--log-format'], 'default: "100"'],
-    ['stream', ['--rate', '--duration', '--drift', '--low', '--fast', '--kafka-servers', '--topic', '--metrics-port'], 'default: "60"'],
+    [
+      'batch',
+      ['--count', '--output', '--format', '--seed', '--shard', '--workers', '--metrics-port', '--log-format'],
+      'default: "100"',
+    ],
+    [
+      'stream',
+      ['--rate', '--duration', '--drift', '--low', '--fast', '--kafka-servers', '--topic', '--metrics-port'],
+      'default: "60"',
+    ],
     ['drift', ['--duration', '--rate', '--fast', '--output', '--kafka-servers'], 'default: "30"'],
     ['lifecycle', ['--customers', '--days', '--speed', '--fast', '--output'], 'default: "180"'],
   ] as const)('%s lists its flags with defaults and examples from the use cases', async (mode, flags, aDefault) => {
@@ -89,7 +97,10 @@ describe('--help of every mode', () => {
     expect(code).toBe(0);
     for (const flag of flags) expect(stdout).toContain(flag);
     expect(stdout.replace(/\s+/g, ' ')).toContain(aDefault); // help text wraps
-    const examples = stdout.slice(stdout.indexOf('Examples:')).split('\n').filter((l) => l.trim().startsWith('churn-datagen '));
+    const examples = stdout
+      .slice(stdout.indexOf('Examples:'))
+      .split('\n')
+      .filter((l) => l.trim().startsWith('churn-datagen '));
     expect(examples.length).toBeGreaterThanOrEqual(2);
   });
 });

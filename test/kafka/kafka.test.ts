@@ -39,7 +39,10 @@ describe('batch to Kafka', () => {
     expect(sent.stderr).toMatch(/generated 4000, acknowledged 4000, failed 0/);
     const messages = await consume(broker.bootstrap, topic);
     expectNoLossNoDuplicates(messages, 4000);
-    for (const m of messages) expect(m.key).toBe(m.record.customer_id);
+    for (const m of messages) {
+      expect(m.key).toBe(m.record.customer_id);
+      expect(m.timestamp).toBe(Date.parse(m.record.timestamp)); // message time = event time
+    }
     const file = join(tempDir(), 'same.jsonl');
     await runInProcess([...args, '--output', file]);
     const byKey = new Map(messages.map((m) => [m.key, JSON.stringify(m.record)]));
@@ -47,6 +50,29 @@ describe('batch to Kafka', () => {
       expect(byKey.get((JSON.parse(line) as CustomerRecord).customer_id)).toBe(line);
     }
     expect(new Set(messages.map((m) => m.partition)).size).toBeGreaterThan(1); // keys spread over the partitions
+  });
+
+  it('--workers 2 sends exactly the messages of --workers 1 (keys, event timestamps, values)', async () => {
+    const args = [
+      'batch',
+      '--count',
+      '3000',
+      '--seed',
+      '12',
+      '--start',
+      start,
+      '--kafka-servers',
+      broker.bootstrap,
+      '--quiet',
+    ];
+    const [one, two] = [newTopic(), newTopic()];
+    expect((await runChild([...args, '--topic', one])).code).toBe(0);
+    expect((await runChild([...args, '--topic', two, '--workers', '2'])).code).toBe(0);
+    const canonical = (messages: ConsumedMessage[]): string[] =>
+      messages.map((m) => `${m.key} ${JSON.stringify(m.record)}`).sort();
+    const fromOne = await consume(broker.bootstrap, one);
+    expect(fromOne).toHaveLength(3000);
+    expect(canonical(await consume(broker.bootstrap, two))).toEqual(canonical(fromOne));
   });
 
   it('uses KAFKA_BOOTSTRAP_SERVERS when --kafka-servers is absent', async () => {

@@ -150,7 +150,7 @@ describe('--workers N: the same bytes as one thread', () => {
 
   it.each([
     [['--workers', '0', '--output', '-'], "--workers: expected a positive integer, got '0'"],
-    [['--workers', '2'], '--workers: applies to --output (file or stdout), not to Kafka'],
+    [['--workers', '65', '--output', '-'], "--workers: expected at most 64, got '65'"],
   ])('%j is bad input', async (args, message) => {
     const result = await runInProcess(['batch', '--count', '10', ...seeded, ...args]);
     expect(result.code).toBe(2);

@@ -53,6 +53,8 @@ export interface ConsumedMessage {
   key: string;
   record: CustomerRecord;
   partition: number;
+  /** The message timestamp, ms. */
+  timestamp: number;
 }
 
 /** Everything in `topic` from the beginning, read by kcat until the end of every partition. */
@@ -73,7 +75,7 @@ export function consume(bootstrap: string, topic: string): Promise<ConsumedMessa
         '-X',
         'fetch.wait.max.ms=10',
         '-f',
-        '%p\t%k\t%s\n',
+        '%p\t%T\t%k\t%s\n',
       ],
       { maxBuffer: 1 << 30, timeout: 60_000, encoding: 'utf8' },
       (error: Error | null, stdout: string) => {
@@ -86,10 +88,11 @@ export function consume(bootstrap: string, topic: string): Promise<ConsumedMessa
             .split('\n')
             .filter((line) => line !== '')
             .map((line) => {
-              const [partition, key, value] = line.split('\t');
+              const [partition, timestamp, key, value] = line.split('\t');
               return {
                 key: key ?? '',
                 partition: Number(partition),
+                timestamp: Number(timestamp),
                 record: JSON.parse(value ?? 'null') as CustomerRecord,
               };
             }),
