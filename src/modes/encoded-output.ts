@@ -111,8 +111,6 @@ export interface WriteRecordsOptions {
   signal?: AbortSignal | undefined;
   /** Called after each chunk with the records and bytes written so far. */
   onProgress?: ((records: number, bytes: number) => void) | undefined;
-  /** Bytes gathered before a write to the sink. Default 1 MiB. */
-  chunkBytes?: number | undefined;
   /** Sees every record (metrics); leave unset on the fast path. */
   observe?: ((record: CustomerRecord) => void) | undefined;
 }
