@@ -202,6 +202,11 @@ export async function openRecordSink(
       options.flushEachWrite,
     );
   }
+  return connectKafka(flags, io);
+}
+
+/** A Kafka producer as the flags and the environment (servers, SASL/TLS) describe it. */
+export function connectKafka(flags: OutputFlags, io: CliIo): Promise<KafkaRecordSink> {
   return KafkaRecordSink.connect({
     bootstrapServers: kafkaServers(flags, io),
     topic: flags.topic,

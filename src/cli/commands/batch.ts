@@ -10,7 +10,7 @@ import { writeBatchParallel } from '../../modes/parallel-batch.ts';
 import { UsageError } from '../../errors.ts';
 import type { BatchOptions } from '../../modes/batch.ts';
 import { FileSink } from '../../sinks/file.ts';
-import { KafkaLinesSink, KafkaRecordSink } from '../../sinks/kafka.ts';
+import { KafkaLinesSink } from '../../sinks/kafka.ts';
 import { ParquetRecordSink } from '../../sinks/parquet.ts';
 import { StreamSink } from '../../sinks/stream.ts';
 import type { CliIo } from '../io.ts';
@@ -23,10 +23,9 @@ import {
   addSeedOptions,
   announceSeed,
   checkOutputFlags,
-  kafkaServers,
+  connectKafka,
   loggerFor,
   openByteSink,
-  parseCompression,
   parseMix,
   resolveFormat,
   resolveSeed,
@@ -202,12 +201,7 @@ async function batchToKafka(
   logger: Logger,
 ): Promise<number> {
   const quiet = flags.quiet === true;
-  const sink = await KafkaRecordSink.connect({
-    bootstrapServers: kafkaServers(flags, io),
-    topic: flags.topic,
-    compression: parseCompression(flags.compression),
-    env: io.env,
-  });
+  const sink = await connectKafka(flags, io);
   announceSeed(logger, seed);
   const active = await startRunMetrics(flags, logger, () => sink.stats);
   active?.metrics.setDriftFactor(options.drift?.factor ?? 0);
