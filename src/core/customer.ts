@@ -19,7 +19,7 @@ import {
   binomial,
   chance,
   clamp,
-  cumulativeOf,
+  roundTo,
   logNormal,
   normal,
   pickCumulative,
@@ -33,8 +33,11 @@ import {
   healthBand,
   keyFeatureProfiles,
   keyFeatureValue,
+  categoryCumulative,
+  paymentCumulative,
   paymentMethods,
   productCategories,
+  shippingCumulative,
   shippingMethods,
 } from './profiles.ts';
 import type { CounterRng } from './random.ts';
@@ -62,10 +65,6 @@ export const unusualValueRate = 0.01;
 /** Spread of each key feature around the customer's position within the band. */
 const keyFeatureNoise = 0.18;
 const DAYS_PER_MONTH = 30.44;
-
-const categoryCumulative = cumulativeOf([0.2, 0.18, 0.14, 0.1, 0.1, 0.1, 0.08, 0.1]);
-const paymentCumulative = cumulativeOf([0.45, 0.25, 0.22, 0.08]);
-const shippingCumulative = cumulativeOf([0.58, 0.25, 0.1, 0.07]);
 
 /** `cust_00000042`: stable for a customer index, and sorts by index up to 10^8 customers. */
 export function customerIdOf(index: number): string {
@@ -101,18 +100,18 @@ export function generateCustomerRecord(
   const vitality = health / 3; // ~0 (worst) … ~1 (best), beyond under drift
   const frailty = clamp(1 - vitality, 0, 4 / 3);
 
-  const orderFrequency = round(
+  const orderFrequency = roundTo(
     keyFeatureValue(keyFeatureProfiles.order_frequency, keyHealth(rng, band, position) - shift),
     1000,
   );
   const daysSinceLastOrder = Math.round(
     keyFeatureValue(keyFeatureProfiles.days_since_last_order, keyHealth(rng, band, position) - shift),
   );
-  const emailOpenRate = round(
+  const emailOpenRate = roundTo(
     keyFeatureValue(keyFeatureProfiles.email_open_rate, keyHealth(rng, band, position) - shift),
     10000,
   );
-  const cartAbandonmentRate = round(
+  const cartAbandonmentRate = roundTo(
     keyFeatureValue(keyFeatureProfiles.cart_abandonment_rate, keyHealth(rng, band, position) - shift),
     10000,
   );
@@ -122,8 +121,8 @@ export function generateCustomerRecord(
   const customerAgeDays = Math.round(daysSinceLastOrder + activeDays);
   const hasAccountGap = rng.next() >= 0.55; // most customers order on the day they sign up
   const accountGapDays = Math.floor(-Math.log(1 - rng.next()) * 25) * (hasAccountGap ? 1 : 0);
-  const premiumRate = round(clamp(0.05 + 0.45 * loyalty + 0.1 * normal(rng), 0, 1), 10000);
-  const discountRate = round(clamp(0.08 + 0.55 * frailty + 0.1 * normal(rng), 0, 1), 10000);
+  const premiumRate = roundTo(clamp(0.05 + 0.45 * loyalty + 0.1 * normal(rng), 0, 1), 10000);
+  const discountRate = roundTo(clamp(0.08 + 0.55 * frailty + 0.1 * normal(rng), 0, 1), 10000);
   const orderValueCents = Math.round(clamp(logNormal(rng, 40 * (1 + 1.2 * premiumRate), 0.35), 5, 1500) * 100);
   const visitNoise = noiseFactor(rng, 0.25);
   const viewsPerVisit = 4 * noiseFactor(rng, 0.3);
@@ -188,8 +187,4 @@ function keyHealth(rng: CounterRng, band: number, position: number): number {
 /** A multiplicative noise factor around 1 (cheaper than a log-normal where tails do not matter). */
 function noiseFactor(rng: CounterRng, spread: number): number {
   return clamp(1 + spread * normal(rng), 0.25, 3);
-}
-
-function round(value: number, scale: number): number {
-  return Math.round(value * scale) / scale;
 }

@@ -135,3 +135,8 @@ function acklamTail(p: number): number {
     ((((0.007784695709041462 * q + 0.3224671290700398) * q + 2.445134137142996) * q + 3.754408661907416) * q + 1)
   );
 }
+
+/** `value` rounded to a multiple of 1 / scale (scale 100: cents). */
+export function roundTo(value: number, scale: number): number {
+  return Math.round(value * scale) / scale;
+}

@@ -18,7 +18,7 @@ import {
   poisson,
   reflectUnit,
   uniform,
-  cumulativeOf,
+  roundTo,
 } from './distributions.ts';
 import { customerIdOf } from './customer.ts';
 import type { RiskLevel } from './profiles.ts';
@@ -26,8 +26,11 @@ import {
   keyFeatureProfiles,
   keyFeatureValue,
   levelOfBand,
+  categoryCumulative,
+  paymentCumulative,
   paymentMethods,
   productCategories,
+  shippingCumulative,
   shippingMethods,
 } from './profiles.ts';
 import { CounterRng, streamDomains } from './random.ts';
@@ -41,10 +44,6 @@ const DAYS_PER_MONTH = 30.44;
 const maxOnsetDays = 60;
 /** Pace of decline, in health bands per day (one band ≈ one risk level). */
 const paceRange = [0.012, 0.035] as const;
-
-const categoryCumulative = cumulativeOf([0.2, 0.18, 0.14, 0.1, 0.1, 0.1, 0.08, 0.1]);
-const paymentCumulative = cumulativeOf([0.45, 0.25, 0.22, 0.08]);
-const shippingCumulative = cumulativeOf([0.58, 0.25, 0.1, 0.07]);
 
 /** Snapshot days of a journey of `durationDays`: 0, 7, … up to and including the last ≤ duration. */
 export function snapshotDays(durationDays: number): number[] {
@@ -127,9 +126,9 @@ export class CustomerJourney {
     const featureHealth = (i: 0 | 1 | 2 | 3): number =>
       band + reflectUnit(position + this.#featureOffsets[i] + 0.03 * normal(rng));
 
-    const orderFrequency = round(keyFeatureValue(keyFeatureProfiles.order_frequency, featureHealth(0)), 1000);
-    const emailOpenRate = round(keyFeatureValue(keyFeatureProfiles.email_open_rate, featureHealth(1)), 10000);
-    const cartAbandonmentRate = round(
+    const orderFrequency = roundTo(keyFeatureValue(keyFeatureProfiles.order_frequency, featureHealth(0)), 1000);
+    const emailOpenRate = roundTo(keyFeatureValue(keyFeatureProfiles.email_open_rate, featureHealth(1)), 10000);
+    const cartAbandonmentRate = roundTo(
       keyFeatureValue(keyFeatureProfiles.cart_abandonment_rate, featureHealth(2)),
       10000,
     );
@@ -178,8 +177,8 @@ export class CustomerJourney {
       returns_count: this.#returns,
       refunds_count: this.#refunds,
       favorite_category: this.#category,
-      discount_usage_rate: round(clamp(0.08 + 0.55 * frailty + 0.05 * normal(rng), 0, 1), 10000),
-      premium_product_rate: round(clamp(0.05 + 0.45 * vitality + 0.05 * normal(rng), 0, 1), 10000),
+      discount_usage_rate: roundTo(clamp(0.08 + 0.55 * frailty + 0.05 * normal(rng), 0, 1), 10000),
+      premium_product_rate: roundTo(clamp(0.05 + 0.45 * vitality + 0.05 * normal(rng), 0, 1), 10000),
       payment_method: this.#payment,
       shipping_method: this.#shipping,
       failed_payment_count: this.#failedPayments,
@@ -200,8 +199,4 @@ export function simulateLifecycle(
 ): CustomerRecord[] {
   const journey = new CustomerJourney(seed, customerIndex, startMs, customerId);
   return snapshotDays(durationDays).map(() => journey.next());
-}
-
-function round(value: number, scale: number): number {
-  return Math.round(value * scale) / scale;
 }

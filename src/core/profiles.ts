@@ -9,6 +9,7 @@
  * clamped to what the feature can physically be.
  */
 import { DatagenError } from '../errors.ts';
+import { cumulativeOf } from './distributions.ts';
 
 export const riskLevels = ['low', 'medium', 'high'] as const;
 export type RiskLevel = (typeof riskLevels)[number];
@@ -108,6 +109,11 @@ export type PaymentMethod = (typeof paymentMethods)[number];
 
 export const shippingMethods = ['standard', 'express', 'next_day', 'pickup'] as const;
 export type ShippingMethod = (typeof shippingMethods)[number];
+
+/** How often each category and method is drawn, as cumulative distributions (same order as above). */
+export const categoryCumulative = cumulativeOf([0.2, 0.18, 0.14, 0.1, 0.1, 0.1, 0.08, 0.1]);
+export const paymentCumulative = cumulativeOf([0.45, 0.25, 0.22, 0.08]);
+export const shippingCumulative = cumulativeOf([0.58, 0.25, 0.1, 0.07]);
 
 /**
  * Validates and normalises a mix: every share finite and non-negative, not all zero.
