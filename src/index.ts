@@ -23,8 +23,8 @@ export type {
   ShippingMethod,
 } from './core/profiles.ts';
 export { CounterRng, rngAlgorithm, streamDomains } from './core/random.ts';
-export { recordFields, decimalPlaces } from './core/schema.ts';
-export type { CustomerRecord, FieldSpec, FieldKind } from './core/schema.ts';
+export { recordFields, decimalPlaces, driftPhases, numericFeatures, categoricalFeatures } from './core/schema.ts';
+export type { CustomerRecord, FieldSpec, FieldKind, DriftPhase } from './core/schema.ts';
 export { createEncoder, formatFromPath, outputFormats } from './encoders/index.ts';
 export type { OutputFormat, RecordEncoder, OptionalField } from './encoders/index.ts';
 export { encodeJsonObject } from './encoders/json.ts';
@@ -56,8 +56,31 @@ export type { LifecycleOptions } from './modes/lifecycle.ts';
 export { runTimed, timedRecords } from './modes/timed.ts';
 export type { TimedSource, TimedRunOptions, TimedRunResult, TimedProgress } from './modes/timed.ts';
 export { CustomerJourney, simulateLifecycle, snapshotDays } from './core/lifecycle.ts';
-export { driftStateAt, driftScenarioEndMix } from './core/drift.ts';
-export type { DriftScenario, DriftState } from './core/drift.ts';
+export {
+  driftKinds,
+  driftShapeTypes,
+  recurringPeriods,
+  covariateFeatures,
+  covariateDrivers,
+  driftScenarioEndMix,
+  specDriftComponents,
+  makeDriftSchedule,
+  driftEffectsAt,
+  shapeValue,
+} from './core/drift-schedule.ts';
+export type {
+  DriftKind,
+  DriftShape,
+  DriftShapeType,
+  DriftComponent,
+  DriftSchedule,
+  DriftEffects,
+  CovariateFeature,
+  CovariateScales,
+  RecurringPeriod,
+} from './core/drift-schedule.ts';
+export { driftManifest, manifestFormat } from './core/manifest.ts';
+export type { DriftManifest, ManifestComponent, ManifestPoint, ManifestRun } from './core/manifest.ts';
 export { realClock, SimulatedClock } from './schedule/clock.ts';
 export type { Clock } from './schedule/clock.ts';
 export { sendBatch } from './modes/batch.ts';

@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { DatagenError, UsageError } from '../errors.ts';
 import { registerBatch } from './commands/batch.ts';
 import { registerLifecycle } from './commands/lifecycle.ts';
+import { registerReport } from './commands/report.ts';
 import { registerStream } from './commands/stream.ts';
 import type { CliIo } from './io.ts';
 import { exitCodes } from './io.ts';
@@ -45,6 +46,7 @@ Run 'churn-datagen <mode> --help' for a mode's flags and examples.`,
   registerStream(program, io, setExitCode);
   registerLifecycle(program, io, setExitCode);
   registerBatch(program, io, setExitCode);
+  registerReport(program, io, setExitCode);
 
   if (argv.length === 0) {
     program.outputHelp({ error: true });

@@ -13,7 +13,9 @@ import type { CliIo } from './io.ts';
 import { exitCodes } from './io.ts';
 import type { Logger } from './log.ts';
 import type { OutputFlags, ResolvedSeed } from './options.ts';
-import { announceSeed, loggerFor, openRecordSink } from './options.ts';
+import { announceSeed, connectKafka, loggerFor, openByteSink, openRecordSink } from './options.ts';
+import type { DriftManifest } from '../core/manifest.ts';
+import type { RecordSink } from '../sinks/record-sink.ts';
 import { startRunMetrics } from './metrics.ts';
 
 export const statusIntervalMs = 5000;
@@ -25,14 +27,28 @@ export interface TimedCommandOptions {
   optionalFields: readonly OptionalField[];
   /** Records per minute asked for (for the status line and summary). */
   askedPerMinute: number;
+  /** The paired control stream and where it goes (a file or stdout, or a Kafka topic). */
+  control?: { source: TimedSource; output?: string | undefined; topic?: string | undefined } | undefined;
+  /** The drift manifest, written before the first record. */
+  manifest?: { path: string; content: DriftManifest } | undefined;
 }
 
 export async function runTimedCommand(options: TimedCommandOptions, io: CliIo): Promise<number> {
   const { flags, seed, source } = options;
   const fast = flags.fast === true;
   const logger = loggerFor(flags, io);
-  const sink = await openRecordSink(flags, io, { optionalFields: options.optionalFields, flushEachWrite: !fast });
+  const sinkOptions = { optionalFields: options.optionalFields, flushEachWrite: !fast };
+  const sink = await openRecordSink(flags, io, sinkOptions);
+  let controlSink: RecordSink | undefined;
+  try {
+    controlSink = await openControlSink(options, io, sinkOptions);
+    if (options.manifest !== undefined) await writeManifest(options.manifest.path, options.manifest.content, io);
+  } catch (error) {
+    await Promise.all([abandon(sink), controlSink === undefined ? undefined : abandon(controlSink)]);
+    throw error;
+  }
   announceSeed(logger, seed);
+  if (options.manifest !== undefined) logger.info(`drift manifest written to ${options.manifest.path}`);
   const active = await startRunMetrics(flags, logger, () => sink.stats);
   active?.metrics.setAskedRate(options.askedPerMinute);
   if (active !== undefined && sink instanceof KafkaRecordSink) {
@@ -47,6 +63,10 @@ export async function runTimedCommand(options: TimedCommandOptions, io: CliIo): 
     result = await runTimed(source, sink, {
       clock: fast ? new SimulatedClock() : realClock,
       signal: io.signal,
+      control:
+        controlSink === undefined || options.control === undefined
+          ? undefined
+          : { source: options.control.source, sink: controlSink },
       onProgress: (progress) => {
         latest = progress;
         status.count(progress.released);
@@ -64,7 +84,13 @@ export async function runTimedCommand(options: TimedCommandOptions, io: CliIo): 
   const pace = fast
     ? 'simulated clock'
     : `${result.achievedPerMinute.toFixed(1)}/min (asked ${options.askedPerMinute})`;
-  const summary = `generated ${generated}, acknowledged ${stats.acknowledged}, failed ${stats.failed}; ${sink.description}; ${seconds.toFixed(1)} s, ${pace}; seed ${seed.seed}${stopped}`;
+  const { controlStats } = result;
+  const control =
+    controlStats === undefined || controlSink === undefined
+      ? ''
+      : `; control: acknowledged ${controlStats.acknowledged}, failed ${controlStats.failed}; ${controlSink.description}`;
+  const summary = `generated ${generated}, acknowledged ${stats.acknowledged}, failed ${stats.failed}; ${sink.description}; ${seconds.toFixed(1)} s, ${pace}; seed ${seed.seed}${stopped}${control}`;
+  const failed = stats.failed + (controlStats?.failed ?? 0);
   const fields = {
     generated,
     ...stats,
@@ -75,18 +101,48 @@ export async function runTimedCommand(options: TimedCommandOptions, io: CliIo): 
     latenessP99Ms: fast ? undefined : result.lateness.p99,
     seed: seed.seed,
     stoppedBy: result.stopped ? String(io.signal?.reason ?? 'signal') : undefined,
+    controlAcknowledged: controlStats?.acknowledged,
+    controlFailed: controlStats?.failed,
+    controlDestination: controlSink?.description,
   };
-  if (stats.failed > 0) logger.warn(summary, fields);
+  if (failed > 0) logger.warn(summary, fields);
   else logger.info(summary, fields);
   logger.debug(
     `lateness p50 ${result.lateness.p50.toFixed(2)} ms, p99 ${result.lateness.p99.toFixed(2)} ms, max ${result.lateness.max.toFixed(1)} ms`,
   );
-  if (stats.failed > 0) {
-    const reason = sink instanceof KafkaRecordSink ? (sink.lastError ?? 'unknown error') : 'write error';
-    logger.error(`${stats.failed} records were not delivered (${reason}); check the broker and the topic`);
+  if (failed > 0) {
+    const failing = stats.failed > 0 ? sink : controlSink;
+    const reason = failing instanceof KafkaRecordSink ? (failing.lastError ?? 'unknown error') : 'write error';
+    logger.error(`${failed} records were not delivered (${reason}); check the broker and the topic`);
     return exitCodes.failure;
   }
   return exitCodes.ok;
+}
+
+/** Opens the control stream's destination: a file or stdout, or a topic on the same cluster. */
+async function openControlSink(
+  options: TimedCommandOptions,
+  io: CliIo,
+  sinkOptions: { optionalFields: readonly OptionalField[]; flushEachWrite: boolean },
+): Promise<RecordSink | undefined> {
+  const { control, flags } = options;
+  if (control?.output !== undefined) {
+    return openRecordSink({ ...flags, output: control.output, format: undefined }, io, sinkOptions);
+  }
+  if (control?.topic !== undefined) return connectKafka({ ...flags, topic: control.topic }, io);
+  return undefined;
+}
+
+/** The manifest as pretty JSON, written like any output: complete or not at all. */
+async function writeManifest(path: string, manifest: DriftManifest, io: CliIo): Promise<void> {
+  const sink = await openByteSink(path, io);
+  await sink.write(Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`));
+  await sink.close();
+}
+
+/** Drops an output that never got its first record. */
+async function abandon(sink: RecordSink): Promise<void> {
+  await (sink.abort === undefined ? sink.close() : sink.abort()).catch(() => undefined);
 }
 
 /** The periodic status line: sent, acknowledged, rate, drift, mix since the last line. */

@@ -27,10 +27,13 @@ import {
   reflectUnit,
 } from './distributions.ts';
 import type { Drift } from './drift.ts';
+import type { CovariateScales } from './drift-schedule.ts';
+import { noCovariateShift } from './drift-schedule.ts';
 import { healthShiftOf } from './drift.ts';
 import type { RiskLevel, RiskMix } from './profiles.ts';
 import {
   healthBand,
+  levelOfBand,
   keyFeatureProfiles,
   keyFeatureValue,
   categoryCumulative,
@@ -42,7 +45,7 @@ import {
 } from './profiles.ts';
 import type { CounterRng } from './random.ts';
 import { streamDomains } from './random.ts';
-import type { CustomerRecord } from './schema.ts';
+import type { CustomerRecord, DriftPhase } from './schema.ts';
 import { formatIsoTimestamp } from './time.ts';
 
 /** What shapes a record besides its seed and index. */
@@ -56,6 +59,12 @@ export interface GenerationParams {
   readonly overlap: number;
   /** Written as `drift_progress` when a drift schedule is active. */
   readonly driftProgress?: number | undefined;
+  /** Written as `drift_phase` when a drift schedule is active. */
+  readonly driftPhase?: DriftPhase | undefined;
+  /** Concept drift: bands the label boundaries move (positive: the same behaviour is labelled riskier). */
+  readonly conceptShift?: number | undefined;
+  /** Covariate drift: multipliers of label-independent drivers. */
+  readonly covariate?: CovariateScales | undefined;
 }
 
 /** Default share of customers whose behaviour comes from a neighbouring band. */
@@ -88,13 +97,15 @@ export function generateCustomerRecord(
 
   // --- fixed-size draws: label, band, position, key features, mix-free attributes ---
   const labelDraw = rng.next();
-  const level: RiskLevel =
+  const drawnLevel: RiskLevel =
     params.level ?? (labelDraw < mix.low ? 'low' : labelDraw < mix.low + mix.medium ? 'medium' : 'high');
   const overlapDraw = rng.next();
   const sideDraw = rng.next();
-  let band: number = healthBand[level];
+  let band: number = healthBand[drawnLevel];
   if (overlapDraw < params.overlap) band = band === 1 ? (sideDraw < 0.5 ? 0 : 2) : 1;
   const position = (rng.next() + rng.next()) / 2;
+  const level = params.conceptShift ? conceptLabel(drawnLevel, position, params.conceptShift) : drawnLevel;
+  const covariate = params.covariate ?? noCovariateShift;
   const shift = healthShiftOf(params.drift);
   const health = band + position - shift;
   const vitality = health / 3; // ~0 (worst) … ~1 (best), beyond under drift
@@ -120,12 +131,13 @@ export function generateCustomerRecord(
   const activeDays = clamp(logNormal(rng, 300 * (0.6 + loyalty), 0.7), 7, 3650);
   const customerAgeDays = Math.round(daysSinceLastOrder + activeDays);
   const hasAccountGap = rng.next() >= 0.55; // most customers order on the day they sign up
-  const accountGapDays = Math.floor(-Math.log(1 - rng.next()) * 25) * (hasAccountGap ? 1 : 0);
+  const accountGapDays = Math.floor(-Math.log(1 - rng.next()) * 25 * covariate.signupGap) * (hasAccountGap ? 1 : 0);
   const premiumRate = roundTo(clamp(0.05 + 0.45 * loyalty + 0.1 * normal(rng), 0, 1), 10000);
   const discountRate = roundTo(clamp(0.08 + 0.55 * frailty + 0.1 * normal(rng), 0, 1), 10000);
-  const orderValueCents = Math.round(clamp(logNormal(rng, 40 * (1 + 1.2 * premiumRate), 0.35), 5, 1500) * 100);
+  const orderValue = logNormal(rng, 40 * (1 + 1.2 * premiumRate), 0.35) * covariate.orderValue;
+  const orderValueCents = Math.round(clamp(orderValue, 5, 1500) * 100);
   const visitNoise = noiseFactor(rng, 0.25);
-  const viewsPerVisit = 4 * noiseFactor(rng, 0.3);
+  const viewsPerVisit = 4 * noiseFactor(rng, 0.3) * covariate.viewsPerVisit;
   const category = productCategories[pickCumulative(rng, categoryCumulative)] ?? productCategories[0];
   const payment = paymentMethods[pickCumulative(rng, paymentCumulative)] ?? paymentMethods[0];
   const shipping = shippingMethods[pickCumulative(rng, shippingCumulative)] ?? shippingMethods[0];
@@ -146,6 +158,7 @@ export function generateCustomerRecord(
     true_risk_level: level,
     timestamp: formatIsoTimestamp(eventTimeMs),
     drift_progress: params.driftProgress,
+    drift_phase: params.driftPhase,
     snapshot_day: undefined,
     customer_age_days: customerAgeDays,
     account_age_days: customerAgeDays + accountGapDays,
@@ -172,6 +185,17 @@ export function generateCustomerRecord(
 }
 
 // --- internal ---
+
+/**
+ * Concept drift's label: the label boundaries move by `shift` bands along the health scale, so a
+ * customer whose health (label band + position) falls past a moved boundary carries the
+ * neighbouring label. The features are untouched.
+ */
+function conceptLabel(level: RiskLevel, position: number, shift: number): RiskLevel {
+  const labelHealth = healthBand[level] + position - shift;
+  const band = labelHealth < 1 ? 0 : labelHealth < 2 ? 1 : 2;
+  return levelOfBand[band] ?? level;
+}
 
 /**
  * Health (0–3 scale, before drift) behind one key feature: the customer's band position plus the

@@ -5,7 +5,6 @@
  * All features follow from the drifted health, so they drift together and stay consistent.
  */
 import { DatagenError } from '../errors.ts';
-import type { RiskMix } from './profiles.ts';
 
 export const driftDirections = [1, -1] as const;
 export type DriftDirection = (typeof driftDirections)[number];
@@ -39,39 +38,4 @@ export function makeDrift(factor: number, direction: number = 1): Drift {
 /** Signed shift of latent health, in bands; positive means riskier. */
 export function healthShiftOf(drift: Drift): number {
   return drift.factor * drift.direction * driftBandsAtFullFactor;
-}
-
-/**
- * The drift scenario (SPEC §2): over a run of `durationMs`, progress p = elapsed / duration rises
- * from 0 to 1; the risk mix moves linearly from `from` to `to` and the feature drift factor equals
- * p (direction 1). A record's progress depends only on its event time, so shards and replays agree.
- */
-export interface DriftScenario {
-  readonly from: RiskMix;
-  readonly to: RiskMix;
-  readonly durationMs: number;
-}
-
-/** The seed's scenario mixes: 50/30/20 at the start, 10/30/60 at the end. */
-export const driftScenarioEndMix = { low: 0.1, medium: 0.3, high: 0.6 } as const satisfies RiskMix;
-
-export interface DriftState {
-  readonly progress: number;
-  readonly mix: RiskMix;
-  readonly drift: Drift;
-}
-
-/** Where the scenario stands `elapsedMs` after its start. */
-export function driftStateAt(scenario: DriftScenario, elapsedMs: number): DriftState {
-  const p = scenario.durationMs > 0 ? Math.min(1, Math.max(0, elapsedMs / scenario.durationMs)) : 1;
-  const { from, to } = scenario;
-  return {
-    progress: p,
-    mix: {
-      low: from.low + (to.low - from.low) * p,
-      medium: from.medium + (to.medium - from.medium) * p,
-      high: from.high + (to.high - from.high) * p,
-    },
-    drift: { factor: p, direction: 1 },
-  };
 }

@@ -20,6 +20,8 @@ export const rngAlgorithm = 'cdg-rng-1';
 export const streamDomains = {
   customer: 1,
   lifecycle: 2,
+  /** The drift report's reservoir sampling. */
+  report: 3,
 } as const;
 
 export type StreamDomain = (typeof streamDomains)[keyof typeof streamDomains];

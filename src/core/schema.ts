@@ -4,6 +4,10 @@
  */
 import type { PaymentMethod, ProductCategory, RiskLevel, ShippingMethod } from './profiles.ts';
 
+/** baseline: no drift acts yet; rising / falling: drift strengthening / weakening; drifted: fully on. */
+export const driftPhases = ['baseline', 'rising', 'drifted', 'falling'] as const;
+export type DriftPhase = (typeof driftPhases)[number];
+
 export interface CustomerRecord {
   customer_id: string;
   true_risk_level: RiskLevel;
@@ -11,6 +15,8 @@ export interface CustomerRecord {
   timestamp: string;
   /** 0..1; present only while a drift schedule is active. */
   drift_progress?: number;
+  /** Where the drift schedule stands for this record; present with drift_progress. */
+  drift_phase?: DriftPhase;
   /** Lifecycle snapshots only: days since the start of the simulated journey (0, 7, 14, …). */
   snapshot_day?: number;
   customer_age_days: number;
@@ -61,6 +67,7 @@ export const recordFields = [
   { name: 'true_risk_level', kind: 'string' },
   { name: 'timestamp', kind: 'timestamp' },
   { name: 'drift_progress', kind: 'progress', optional: true },
+  { name: 'drift_phase', kind: 'string', optional: true },
   { name: 'snapshot_day', kind: 'integer', optional: true },
   { name: 'customer_age_days', kind: 'integer' },
   { name: 'account_age_days', kind: 'integer' },
@@ -84,3 +91,11 @@ export const recordFields = [
   { name: 'shipping_method', kind: 'string' },
   { name: 'failed_payment_count', kind: 'integer' },
 ] as const satisfies readonly FieldSpec[];
+
+/** The numeric features a model would use (the optional schedule and snapshot fields excluded). */
+export const numericFeatures = recordFields
+  .filter((field) => !('optional' in field) && field.kind !== 'string' && field.kind !== 'timestamp')
+  .map((field) => field.name);
+
+/** The categorical features (customer_id and the label excluded). */
+export const categoricalFeatures = ['favorite_category', 'payment_method', 'shipping_method'] as const;

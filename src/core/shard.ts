@@ -33,3 +33,8 @@ export function shardSize(total: number, shard: Shard): number {
 export function globalIndex(position: number, shard: Shard): number {
   return shard.index + position * shard.count;
 }
+
+/** `k/n`, as the --shard flag takes it. */
+export function formatShard(shard: Shard): string {
+  return `${shard.index}/${shard.count}`;
+}

@@ -23,9 +23,11 @@ export function csvColumns(optionalFields: readonly OptionalField[] = []): strin
 
 export function createCsvEncoder(optionalFields: readonly OptionalField[] = []): RecordEncoder {
   const withProgress = optionalFields.includes('drift_progress');
+  const withPhase = optionalFields.includes('drift_phase');
   const withDay = optionalFields.includes('snapshot_day');
   const optionalCells = (r: CustomerRecord): string =>
     (withProgress ? `,${r.drift_progress === undefined ? '' : formatProgress(r.drift_progress)}` : '') +
+    (withPhase ? `,${r.drift_phase ?? ''}` : '') +
     (withDay ? `,${r.snapshot_day ?? ''}` : '');
   return {
     format: 'csv',

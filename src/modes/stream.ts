@@ -6,8 +6,9 @@
  */
 import type { GenerationParams } from '../core/customer.ts';
 import { defaultOverlap, generateCustomerRecord } from '../core/customer.ts';
-import type { DriftScenario } from '../core/drift.ts';
-import { driftScenarioEndMix, driftStateAt, noDrift } from '../core/drift.ts';
+import { noDrift } from '../core/drift.ts';
+import type { DriftComponent, DriftSchedule } from '../core/drift-schedule.ts';
+import { driftEffectsAt, makeDriftSchedule, specDriftComponents } from '../core/drift-schedule.ts';
 import type { RiskMix } from '../core/profiles.ts';
 import { defaultRiskMix, normaliseRiskMix } from '../core/profiles.ts';
 import { CounterRng } from '../core/random.ts';
@@ -25,8 +26,18 @@ export interface StreamOptions {
   durationMinutes?: number | undefined;
   /** Mix of levels (the scenario's starting mix when driftProgression is on). Default 50/30/20. */
   riskDistribution?: RiskMix | undefined;
-  /** Apply the drift scenario over the duration: mix → 10/30/60, feature drift 0 → 1. */
+  /**
+   * Apply a drift schedule over the duration: `driftComponents`, or by default the SPEC scenario
+   * (mix → 10/30/60, class-conditional drift 0 → 1).
+   */
   driftProgression?: boolean | undefined;
+  /** The kinds, shapes and magnitudes of drift (drift-schedule.ts); implies driftProgression. */
+  driftComponents?: readonly DriftComponent[] | undefined;
+  /**
+   * The paired control: the same customers (seed, index, event time) with drift off, still
+   * stamped with the run's drift_progress and phase `baseline`, so a detector can be scored on it.
+   */
+  control?: boolean | undefined;
   overlap?: number | undefined;
   /** Event time of record 0, epoch ms. */
   startMs: number;
@@ -37,7 +48,9 @@ export interface StreamOptions {
 export const defaultRatePerMinute = 60;
 
 /** The stream (or this shard's part of it) as a timed source: count, spacing and record j. */
-export function streamSource(options: StreamOptions): TimedSource & { recordAt(k: number): CustomerRecord } {
+export function streamSource(
+  options: StreamOptions,
+): TimedSource & { recordAt(k: number): CustomerRecord; readonly schedule: DriftSchedule | undefined } {
   const rate = options.ratePerMinute ?? defaultRatePerMinute;
   if (!(rate > 0) || !Number.isFinite(rate))
     throw new DatagenError('INVALID_ARGUMENT', `ratePerMinute must be a positive number, got ${String(rate)}.`);
@@ -49,23 +62,40 @@ export function streamSource(options: StreamOptions): TimedSource & { recordAt(k
   const count = duration === undefined ? Infinity : Math.max(1, Math.ceil(rate * duration - 1e-9));
   const mix = normaliseRiskMix(options.riskDistribution ?? defaultRiskMix);
   const overlap = options.overlap ?? defaultOverlap;
-  let scenario: DriftScenario | undefined;
-  if (options.driftProgression === true) {
+  let schedule: DriftSchedule | undefined;
+  if (options.driftProgression === true || options.driftComponents !== undefined) {
     if (duration === undefined) throw new DatagenError('INVALID_ARGUMENT', 'Drift progression needs a duration.');
-    scenario = { from: mix, to: driftScenarioEndMix, durationMs: duration * 60_000 };
+    schedule = makeDriftSchedule({
+      startMs: options.startMs,
+      durationMs: duration * 60_000,
+      baseMix: mix,
+      components: options.driftComponents ?? specDriftComponents(),
+    });
   }
   const steady: GenerationParams = { mix, drift: noDrift, overlap };
+  const control = options.control === true;
   const rng = new CounterRng();
   const recordAt = (k: number): CustomerRecord => {
+    // Progress counts from the exact due offset; the event time is rounded to the millisecond.
     const offsetMs = k * intervalMs;
     const eventMs = options.startMs + Math.round(offsetMs);
-    if (scenario === undefined) return generateCustomerRecord(rng, options.seed, k, eventMs, steady);
-    const state = driftStateAt(scenario, offsetMs);
+    if (schedule === undefined) return generateCustomerRecord(rng, options.seed, k, eventMs, steady);
+    const effects = driftEffectsAt(schedule, offsetMs, eventMs);
+    if (control) {
+      return generateCustomerRecord(rng, options.seed, k, eventMs, {
+        ...steady,
+        driftProgress: effects.progress,
+        driftPhase: 'baseline',
+      });
+    }
     return generateCustomerRecord(rng, options.seed, k, eventMs, {
-      mix: state.mix,
-      drift: state.drift,
+      mix: effects.mix,
+      drift: effects.drift,
       overlap,
-      driftProgress: Math.round(state.progress * 1e6) / 1e6,
+      driftProgress: effects.progress,
+      driftPhase: effects.phase,
+      conceptShift: effects.conceptShift,
+      covariate: effects.covariate,
     });
   };
   const shard = options.shard ?? wholeShard;
@@ -76,6 +106,7 @@ export function streamSource(options: StreamOptions): TimedSource & { recordAt(k
     intervalMs: intervalMs * shard.count,
     firstDueMs: intervalMs * shard.index,
     recordAt: shardRecordAt,
+    schedule,
     recordsAt: (from, to) => Array.from({ length: to - from }, (_, i) => shardRecordAt(from + i)),
   };
 }

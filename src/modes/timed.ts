@@ -27,6 +27,11 @@ export interface TimedRunOptions {
   signal?: AbortSignal | undefined;
   /** Called after each released range (the CLI's status line reads it). */
   onProgress?: ((progress: TimedProgress) => void) | undefined;
+  /**
+   * A paired output written in step with the main one: for each released range [from, to) of
+   * `source`, the control source's records [from, to) go to the control sink.
+   */
+  control?: { source: TimedSource; sink: RecordSink } | undefined;
 }
 
 export interface TimedProgress {
@@ -47,6 +52,8 @@ export interface TimedRunResult {
   stopped: boolean;
   /** How late records were released after their due time, in ms (real clock only). */
   lateness: LatenessSummary;
+  /** The control output's accounting, when there is one. */
+  controlStats?: DeliveryStats | undefined;
 }
 
 /** Paces `source` into `sink`, then closes the sink (delivering what is in flight). */
@@ -58,6 +65,7 @@ export async function runTimed(
   const clock = options.clock ?? realClock;
   const started = clock.now();
   const lateness = new LatenessHistogram();
+  const { control } = options;
   let generated = 0;
   let closed = false;
   let firstReleaseAt = Number.NaN;
@@ -74,6 +82,7 @@ export async function runTimed(
       if (generated === 0) firstReleaseAt = releasedAt;
       lastReleaseAt = releasedAt;
       await sink.write(records);
+      if (control !== undefined) await control.sink.write(control.source.recordsAt(range.from, range.to));
       generated += records.length;
       if (!clock.simulated) {
         // Record k of the range was due (k - from) intervals after the first.
@@ -84,6 +93,7 @@ export async function runTimed(
       if (sink.closedByReader) break;
     }
     const stats = await sink.close();
+    const controlStats = await control?.sink.close();
     closed = true;
     return {
       generated,
@@ -92,9 +102,13 @@ export async function runTimed(
       achievedPerMinute: generated > 1 ? ((generated - 1) / (lastReleaseAt - firstReleaseAt)) * 60_000 : 0,
       stopped: options.signal?.aborted === true,
       lateness: lateness.summary(),
+      controlStats,
     };
   } finally {
-    if (!closed) await sink.close().catch(() => undefined);
+    if (!closed) {
+      await sink.close().catch(() => undefined);
+      await control?.sink.close().catch(() => undefined);
+    }
   }
 }
 

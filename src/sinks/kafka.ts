@@ -8,6 +8,7 @@
  */
 import type { CustomerRecord } from '../core/schema.ts';
 import { encodeJsonObject } from '../encoders/json.ts';
+import { formatProgress } from '../encoders/number-format.ts';
 import { DatagenError } from '../errors.ts';
 import type { DeliveryStats, RecordSink } from './record-sink.ts';
 import type { Sink } from './types.ts';
@@ -112,6 +113,7 @@ interface NativeProducer {
     key: string | Buffer,
     timestamp: number,
     opaque: number,
+    headers?: readonly Readonly<Record<string, string>>[],
   ): unknown;
   flush(timeoutMs: number, callback: () => void): unknown;
   setPollInterval(intervalMs: number): unknown;
@@ -223,8 +225,9 @@ export class KafkaRecordSink implements RecordSink {
     for (const record of records) {
       const value = Buffer.from(encodeJsonObject(record));
       const timestamp = Date.parse(record.timestamp);
-      if (!this.produce(value, record.customer_id, timestamp))
-        await this.sendWhenRoom(value, record.customer_id, timestamp);
+      const headers = driftHeaders(record);
+      if (!this.produce(value, record.customer_id, timestamp, headers))
+        await this.sendWhenRoom(value, record.customer_id, timestamp, headers);
     }
   }
 
@@ -232,9 +235,9 @@ export class KafkaRecordSink implements RecordSink {
    * Produces one encoded record (the client copies value and key). Returns false, sending nothing,
    * when the local queue is full; then await sendWhenRoom with the same message.
    */
-  produce(value: Buffer, key: string | Buffer, timestamp: number): boolean {
+  produce(value: Buffer, key: string | Buffer, timestamp: number, headers?: MessageHeaders): boolean {
     try {
-      this.#producer.produce(this.#topic, null, value, key, timestamp, performance.now());
+      this.#producer.produce(this.#topic, null, value, key, timestamp, performance.now(), headers);
       this.#sent++;
       return true;
     } catch (error) {
@@ -244,8 +247,8 @@ export class KafkaRecordSink implements RecordSink {
   }
 
   /** Backpressure: retries until delivery reports have freed room in the local queue. */
-  async sendWhenRoom(value: Buffer, key: string | Buffer, timestamp: number): Promise<void> {
-    while (!this.produce(value, key, timestamp)) await new Promise((resolve) => setTimeout(resolve, 2));
+  async sendWhenRoom(value: Buffer, key: string | Buffer, timestamp: number, headers?: MessageHeaders): Promise<void> {
+    while (!this.produce(value, key, timestamp, headers)) await new Promise((resolve) => setTimeout(resolve, 2));
   }
 
   /**
@@ -300,6 +303,16 @@ export async function loadKafkaClient(): Promise<KafkaModule> {
       { cause: error },
     );
   }
+}
+
+/** Kafka message headers, one single-entry object per header (the client's format). */
+type MessageHeaders = readonly Readonly<Record<string, string>>[];
+
+/** A drift run's ground truth travels as headers too, so consumers can route on it without parsing. */
+function driftHeaders(record: CustomerRecord): MessageHeaders | undefined {
+  if (record.drift_progress === undefined) return undefined;
+  const headers = [{ drift_progress: formatProgress(record.drift_progress) }];
+  return record.drift_phase === undefined ? headers : [...headers, { drift_phase: record.drift_phase }];
 }
 
 function isQueueFull(error: unknown): boolean {

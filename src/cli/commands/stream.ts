@@ -18,8 +18,17 @@ import {
 } from '../options.ts';
 import { parsePositiveNumber, parseUnitInterval } from '../parse.ts';
 import { runTimedCommand } from '../timed-command.ts';
+import type { DriftOutputFlags, DriftScheduleFlags } from '../drift-flags.ts';
+import {
+  addDriftOutputOptions,
+  addDriftScheduleOptions,
+  checkDriftOutputFlags,
+  parseDriftComponents,
+} from '../drift-flags.ts';
+import { driftManifest } from '../../core/manifest.ts';
+import { formatShard } from '../../core/shard.ts';
 
-interface StreamFlags extends OutputFlags, SeedFlags, MixFlags {
+interface StreamFlags extends OutputFlags, SeedFlags, MixFlags, DriftOutputFlags, Partial<DriftScheduleFlags> {
   rate: string;
   duration?: string;
   drift?: boolean;
@@ -40,6 +49,7 @@ export function registerStream(program: Command, io: CliIo, setExitCode: (code: 
     .option('--duration <minutes>', 'minutes to run (fractions allowed; default: until stopped)')
     .option('--drift', 'apply the drift scenario over --duration: mix → 10/30/60, feature drift 0 → 1');
   addMixOptions(stream);
+  addDriftOutputOptions(stream);
   addCommonTimedOptions(stream);
   stream
     .addHelpText(
@@ -54,17 +64,25 @@ Examples:
   churn-datagen stream --rate 120 --duration 30 --drift --fast --seed 7 --start 2026-01-01T00:00:00Z --output drift.jsonl`,
     )
     .action(async (flags: StreamFlags) => {
-      setExitCode(await runStreamCommand(flags, io, flags.drift === true, flags.duration));
+      setExitCode(await runStreamCommand(flags, io, flags.drift === true, flags.duration, false));
     });
 
   const drift = program
     .command('drift')
-    .summary('the drift scenario: mix 50/30/20 → 10/30/60, feature drift 0 → 1')
+    .summary('a drift experiment: chosen kinds and shape of drift, with ground truth and a control')
     .description(
-      'The drift scenario for testing drift detectors: over --duration the risk mix moves linearly from 50/30/20 to 10/30/60 (low/medium/high) and the feature drift factor rises from 0 to 1. Every record carries drift_progress = (event time − start) / duration.',
+      `A drift experiment for testing drift detectors. By default the SPEC scenario: over --duration the risk mix moves linearly from 50/30/20 to 10/30/60 (low/medium/high) and every level's behaviour drifts riskier (factor 0 → 1). --kind picks other kinds, alone or combined:
+  prior              the risk mix moves toward --target-mix; what each level looks like stays
+  covariate          label-independent drivers of --features move (prices, views per visit, sign-up gap); P(label | features) stays
+  concept            the same behaviour carries a riskier (or healthier) label; feature distributions stay
+  class-conditional  every level's behaviour drifts riskier (or healthier); labels stay
+--shape sets how: linear, sigmoid (--at, --width), sudden (--at), recurring (--period daily|weekly, on the event time). Every record carries drift_progress = (event time − start) / duration and drift_phase (baseline, rising, drifted, falling); Kafka messages carry both as headers. --manifest writes the schedule as JSON; --control-output / --control-topic emit the same customers with drift off.`,
     )
     .option('--duration <minutes>', 'minutes the scenario lasts (fractions allowed)', '30')
     .option('--rate <n>', 'customers per minute (fractions allowed)', String(defaultRatePerMinute));
+  addDriftScheduleOptions(drift);
+  addMixOptions(drift);
+  addDriftOutputOptions(drift);
   addCommonTimedOptions(drift);
   drift
     .addHelpText(
@@ -74,10 +92,18 @@ Examples:
   # the 30-minute scenario to Kafka, for a drift detector watching the topic
   churn-datagen drift --duration 30
   # the same scenario as a test fixture file, in seconds
-  churn-datagen drift --duration 30 --rate 600 --fast --seed 1 --start 2026-01-01T00:00:00Z --output drift.csv`,
+  churn-datagen drift --duration 30 --rate 600 --fast --seed 1 --start 2026-01-01T00:00:00Z --output drift.csv
+  # concept drift that hits suddenly halfway, with its ground truth and a paired control
+  churn-datagen drift --kind concept --shape sudden --at 0.5 --duration 60 --rate 600 --fast --seed 1 \\
+    --start 2026-01-01T00:00:00Z --output drifted.jsonl --manifest drift.json --control-output control.jsonl
+  # covariate drift on prices following a daily cycle over a simulated week
+  churn-datagen drift --kind covariate --features avg_order_value --shape recurring --period daily \\
+    --duration 10080 --rate 10 --fast --seed 1 --start 2026-01-05T00:00:00Z --output seasonal.jsonl
+  # then draw what drifted when
+  churn-datagen report drifted.jsonl --manifest drift.json --out report.html`,
     )
     .action(async (flags: StreamFlags) => {
-      setExitCode(await runStreamCommand(flags, io, true, flags.duration));
+      setExitCode(await runStreamCommand(flags, io, true, flags.duration, true));
     });
 }
 
@@ -98,6 +124,7 @@ async function runStreamCommand(
   io: CliIo,
   driftProgression: boolean,
   durationRaw: string | undefined,
+  chooseKinds: boolean,
 ): Promise<number> {
   const ratePerMinute = parsePositiveNumber('--rate', flags.rate);
   const durationMinutes = durationRaw === undefined ? undefined : parsePositiveNumber('--duration', durationRaw);
@@ -107,21 +134,51 @@ async function runStreamCommand(
     throw new UsageError('--fast: needs --duration (a simulated stream without an end never stops)');
   const mix = parseMix(flags);
   const overlap = parseUnitInterval('--overlap', flags.overlap);
+  const driftComponents = chooseKinds ? parseDriftComponents(flags as DriftScheduleFlags) : undefined;
   checkOutputFlags(flags);
+  checkDriftOutputFlags(flags, driftProgression);
   const seed = resolveSeed(flags, Math.floor(io.now()));
-  const source = streamSource({
+  const streamOptions = {
     seed: seed.seed,
     ratePerMinute,
     durationMinutes,
     riskDistribution: mix,
     driftProgression,
+    driftComponents,
     overlap,
     startMs: seed.startMs,
     shard: seed.shard,
-  });
+  };
+  const source = streamSource(streamOptions);
+  const withControl = flags.controlOutput !== undefined || flags.controlTopic !== undefined;
+  const { schedule } = source;
   const askedPerMinute = ratePerMinute / seed.shard.count; // this shard's share
   return runTimedCommand(
-    { flags, seed, source, optionalFields: driftProgression ? ['drift_progress'] : [], askedPerMinute },
+    {
+      flags,
+      seed,
+      source,
+      optionalFields: driftProgression ? ['drift_progress', 'drift_phase'] : [],
+      askedPerMinute,
+      control: withControl
+        ? {
+            source: streamSource({ ...streamOptions, control: true }),
+            output: flags.controlOutput,
+            topic: flags.controlTopic,
+          }
+        : undefined,
+      manifest:
+        flags.manifest === undefined || schedule === undefined
+          ? undefined
+          : {
+              path: flags.manifest,
+              content: driftManifest(schedule, {
+                seed: seed.seed,
+                ratePerMinute,
+                shard: formatShard(seed.shard),
+              }),
+            },
+    },
     io,
   );
 }

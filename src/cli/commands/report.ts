@@ -1,0 +1,118 @@
+/** `churn-datagen report`: the drift report of a JSON Lines file, as HTML and JSON. */
+import { access } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { DatagenError, UsageError } from '../../errors.ts';
+import {
+  buildDriftReport,
+  defaultAlpha,
+  defaultMaxPerWindow,
+  defaultWindowCount,
+  readManifest,
+} from '../../report/index.ts';
+import type { CliIo } from '../io.ts';
+import { exitCodes } from '../io.ts';
+import { createLogger, logFormats } from '../log.ts';
+import { openByteSink } from '../options.ts';
+import { parsePositiveInteger, parseUnitInterval } from '../parse.ts';
+
+interface ReportFlags {
+  manifest?: string;
+  out: string;
+  json?: string;
+  windows: string;
+  alpha: string;
+  maxPerWindow: string;
+  quiet?: boolean;
+  logFormat: string;
+}
+
+export function registerReport(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
+  program
+    .command('report')
+    .summary('draw what drifted when: charts, KS and PSI per window, detected vs scheduled')
+    .description(
+      'Reads a JSON Lines file of customers (e.g. from `drift --output x.jsonl`), cuts it into equal time windows and compares each with the first: per-feature distributions as charts, KS and PSI of each window against the reference, the risk mix over time, the accuracy of a classifier trained on the reference, and — with --manifest — detected vs scheduled drift. Writes one self-contained HTML file (opens offline) and a JSON summary.',
+    )
+    .argument('<input>', 'JSON Lines file of customer records')
+    .option('--manifest <file>', 'the drift manifest of the run (ground truth)')
+    .option('--out <file>', 'HTML report to write', 'report.html')
+    .option('--json <file>', 'JSON summary to write (default: --out with .json)')
+    .option('--windows <n>', 'number of equal time windows (the first is the reference)', String(defaultWindowCount))
+    .option('--alpha <p>', 'significance bar of each test', String(defaultAlpha))
+    .option('--max-per-window <n>', 'records sampled per window (bounds memory)', String(defaultMaxPerWindow))
+    .option('--quiet', 'nothing on stderr but warnings and errors')
+    .option('--log-format <format>', `log lines as ${logFormats.join(' or ')}`, 'text')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  churn-datagen drift --kind covariate --duration 60 --rate 600 --fast --seed 1 --start 2026-01-01T00:00:00Z \\
+    --output drifted.jsonl --manifest drift.json
+  churn-datagen report drifted.jsonl --manifest drift.json --out report.html`,
+    )
+    .action(async (input: string, flags: ReportFlags) => {
+      setExitCode(await runReport(input, flags, io));
+    });
+}
+
+async function runReport(input: string, flags: ReportFlags, io: CliIo): Promise<number> {
+  const format = logFormats.find((f) => f === flags.logFormat);
+  if (format === undefined)
+    throw new UsageError(`--log-format: expected one of ${logFormats.join(', ')}, got '${flags.logFormat}'`);
+  const logger = createLogger(io.stderr, { format, quiet: flags.quiet, now: io.now });
+  const windows = parsePositiveInteger('--windows', flags.windows);
+  if (windows < 2)
+    throw new UsageError(`--windows: expected at least 2 (a reference and one to compare), got '${flags.windows}'`);
+  const alpha = parseUnitInterval('--alpha', flags.alpha);
+  const maxPerWindow = parsePositiveInteger('--max-per-window', flags.maxPerWindow);
+  const jsonPath = flags.json ?? `${flags.out.replace(/\.html?$/i, '')}.json`;
+  if (jsonPath === flags.out) throw new UsageError(`--json: must differ from --out, got '${jsonPath}'`);
+  try {
+    await access(input);
+  } catch {
+    throw new UsageError(`input: cannot read '${input}'`);
+  }
+  let manifest;
+  try {
+    manifest = flags.manifest === undefined ? undefined : await readManifest(flags.manifest);
+  } catch (error) {
+    if (error instanceof DatagenError) throw new UsageError(`--manifest: ${error.message}`);
+    throw error;
+  }
+  // Open both outputs first, so a bad path fails before the (long) analysis.
+  const html = await openByteSink(flags.out, io).catch(rename('--out', '--output'));
+  const json = await openByteSink(jsonPath, io).catch(async (error: unknown) => {
+    await html.abort();
+    return rename('--json', '--output')(error);
+  });
+  try {
+    const report = await buildDriftReport(input, { manifest, windows, alpha, maxPerWindow });
+    await html.write(Buffer.from(report.html));
+    await json.write(Buffer.from(`${JSON.stringify(report.summary, null, 2)}\n`));
+    await html.close();
+    await json.close();
+    const { summary } = report;
+    const drifted = summary.features.filter((f) => f.detected).map((f) => f.name);
+    const score =
+      summary.score === null
+        ? ''
+        : `; vs manifest: ${summary.score.detected} detected, ${summary.score.missed} missed, ${summary.score['false alarm']} false alarms`;
+    logger.info(
+      `report of ${summary.records} records in ${windows} windows: drift detected in ${drifted.length} of ${summary.features.length} features${summary.label.detected ? ' and the risk mix' : ''}${score}; ${flags.out}, ${jsonPath}`,
+      { records: summary.records, detected: drifted.join(','), out: flags.out, json: jsonPath },
+    );
+    return exitCodes.ok;
+  } catch (error) {
+    await html.abort();
+    await json.abort();
+    throw error;
+  }
+}
+
+/** openByteSink names --output in its errors; this command's flags are --out and --json. */
+function rename(flag: string, original: string): (error: unknown) => never {
+  return (error: unknown) => {
+    if (error instanceof UsageError) throw new UsageError(error.message.replace(original, flag));
+    throw error;
+  };
+}

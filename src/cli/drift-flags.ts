@@ -1,0 +1,163 @@
+/**
+ * The drift experiment's flags: kinds, shape and strength of the schedule (drift mode), and the
+ * ground truth and control outputs (drift mode and `stream --drift`).
+ */
+import type { Command } from 'commander';
+import type { CovariateFeature, DriftComponent, DriftKind, DriftShape } from '../core/drift-schedule.ts';
+import { covariateFeatures, driftKinds, driftShapeTypes, recurringPeriods } from '../core/drift-schedule.ts';
+import type { RiskMix } from '../core/profiles.ts';
+import { normaliseRiskMix } from '../core/profiles.ts';
+import { UsageError } from '../errors.ts';
+import { parseDirection, parseUnitInterval } from './parse.ts';
+
+export interface DriftScheduleFlags {
+  kind: string;
+  shape: string;
+  at: string;
+  width: string;
+  period: string;
+  magnitude: string;
+  direction: string;
+  targetMix: string;
+  features: string;
+}
+
+export interface DriftOutputFlags {
+  manifest?: string;
+  controlOutput?: string;
+  controlTopic?: string;
+}
+
+const specKinds = 'prior,class-conditional';
+
+export function addDriftScheduleOptions(command: Command): Command {
+  return command
+    .option(
+      '--kind <list>',
+      `kinds of drift, comma-separated: ${driftKinds.join(', ')} (default: the SPEC scenario)`,
+      specKinds,
+    )
+    .option('--shape <shape>', `how drift grows: ${driftShapeTypes.join(', ')}`, 'linear')
+    .option('--at <progress>', 'sudden: when it happens; sigmoid: its midpoint (0..1 of --duration)', '0.5')
+    .option('--width <progress>', 'sigmoid: how long the rise takes (0..1 of --duration)', '0.1')
+    .option(
+      '--period <cycle>',
+      `recurring: ${Object.keys(recurringPeriods).join(' or ')} cycle of event time (UTC)`,
+      'daily',
+    )
+    .option('--magnitude <m>', 'strength when fully on, 0..1', '1')
+    .option('--direction <d>', 'concept and class-conditional: 1 riskier, -1 healthier; covariate: 1 up, -1 down', '1')
+    .option('--target-mix <l/m/h>', 'prior: the low/medium/high mix at full strength', '10/30/60')
+    .option(
+      '--features <list>',
+      `covariate: whose label-independent drivers move: ${covariateFeatures.join(', ')}`,
+      covariateFeatures.join(','),
+    );
+}
+
+export function addDriftOutputOptions(command: Command): Command {
+  return command
+    .option('--manifest <file>', 'write the drift schedule (kinds, features, when, how much) as JSON')
+    .option('--control-output <file>', 'also write the same customers with drift off to this file (paired control)')
+    .option('--control-topic <topic>', 'also send the same customers with drift off to this Kafka topic');
+}
+
+/** The components the flags describe; every bad value names its flag. */
+export function parseDriftComponents(flags: DriftScheduleFlags): DriftComponent[] {
+  const kinds = parseList('--kind', flags.kind, driftKinds);
+  const shape = parseShape(flags);
+  const magnitude = parseUnitInterval('--magnitude', flags.magnitude);
+  if (magnitude === 0)
+    throw new UsageError(`--magnitude: expected a number above 0 and at most 1, got '${flags.magnitude}'`);
+  const direction = parseDirection('--direction', flags.direction);
+  const targetMix = parseTargetMix(flags.targetMix);
+  const features: CovariateFeature[] = parseList('--features', flags.features, covariateFeatures);
+  return kinds.map((kind: DriftKind) => ({
+    kind,
+    shape,
+    magnitude,
+    direction,
+    ...(kind === 'prior' ? { targetMix } : {}),
+    ...(kind === 'covariate' ? { features } : {}),
+  }));
+}
+
+/** Checks the output flags of a drift run before anything is opened. */
+export function checkDriftOutputFlags(flags: DriftOutputFlags & { output?: string }, drifting: boolean): void {
+  const given = (['manifest', 'controlOutput', 'controlTopic'] as const).find((name) => flags[name] !== undefined);
+  if (!drifting && given !== undefined) {
+    throw new UsageError(`--${kebab(given)}: needs --drift (there is no drift schedule without it)`);
+  }
+  if (flags.controlOutput !== undefined && flags.controlTopic !== undefined) {
+    throw new UsageError('--control-output: give either --control-output or --control-topic, not both');
+  }
+  if (flags.controlTopic !== undefined && flags.controlTopic.trim() === '') {
+    throw new UsageError("--control-topic: expected a topic name, got ''");
+  }
+  const paths = [flags.output, flags.manifest, flags.controlOutput].filter(
+    (path): path is string => path !== undefined && path !== '-',
+  );
+  if (new Set(paths).size !== paths.length) {
+    throw new UsageError(
+      `--control-output: the output, control output and manifest must be different files, got '${paths.join("', '")}'`,
+    );
+  }
+}
+
+// --- internal ---
+
+function parseList<T extends string>(flag: string, raw: string, allowed: readonly T[]): T[] {
+  const items = raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+  const picked = items.map((item) => {
+    const match = allowed.find((value) => value === item);
+    if (match === undefined) throw new UsageError(`${flag}: expected a list of ${allowed.join(', ')}, got '${raw}'`);
+    return match;
+  });
+  if (picked.length === 0) throw new UsageError(`${flag}: expected a list of ${allowed.join(', ')}, got '${raw}'`);
+  return [...new Set(picked)];
+}
+
+function parseShape(flags: DriftScheduleFlags): DriftShape {
+  switch (flags.shape) {
+    case 'linear':
+      return { type: 'linear' };
+    case 'sudden':
+      return { type: 'sudden', at: parseUnitInterval('--at', flags.at) };
+    case 'sigmoid': {
+      const width = parseUnitInterval('--width', flags.width);
+      if (width === 0) throw new UsageError(`--width: expected a number above 0 and at most 1, got '${flags.width}'`);
+      return { type: 'sigmoid', center: parseUnitInterval('--at', flags.at), width };
+    }
+    case 'recurring': {
+      if (flags.period !== 'daily' && flags.period !== 'weekly')
+        throw new UsageError(`--period: expected daily or weekly, got '${flags.period}'`);
+      return { type: 'recurring', period: flags.period };
+    }
+    default:
+      throw new UsageError(`--shape: expected one of ${driftShapeTypes.join(', ')}, got '${flags.shape}'`);
+  }
+}
+
+/** `10/30/60` (any non-negative weights, normalised). */
+function parseTargetMix(raw: string): RiskMix {
+  const parts = raw.split('/').map((part) => (/^\d+(\.\d+)?$/.test(part.trim()) ? Number(part) : Number.NaN));
+  const [low, medium, high] = parts;
+  if (
+    parts.length !== 3 ||
+    low === undefined ||
+    medium === undefined ||
+    high === undefined ||
+    parts.some(Number.isNaN) ||
+    low + medium + high <= 0
+  ) {
+    throw new UsageError(`--target-mix: expected low/medium/high shares such as 10/30/60, got '${raw}'`);
+  }
+  return normaliseRiskMix({ low, medium, high });
+}
+
+function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+}
