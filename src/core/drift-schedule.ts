@@ -42,20 +42,26 @@ export type DriftShape =
   /** (1 − cos 2πφ)/2 of the phase φ in the UTC day (0 at midnight, 1 at noon) or week (0 at Monday 00:00). */
   | { readonly type: 'recurring'; readonly period: RecurringPeriod };
 
-/** Features whose label-independent driver covariate drift moves (and the fields that follow them). */
+/**
+ * Features whose label-independent driver covariate drift moves, the fields that follow, and the
+ * driver's factor at full strength (direction -1 divides by it). The sign-up gap moves more
+ * because it is a small part of account age.
+ */
 export const covariateDrivers = {
   /** Prices: order values scale, and revenue with them. */
-  avg_order_value: ['avg_order_value', 'total_revenue'],
+  avg_order_value: { driver: 'order value', fields: ['avg_order_value', 'total_revenue'], fullScale: 1.5 },
   /** Site design: product views per visit scale. */
-  product_views_30d: ['product_views_30d'],
+  product_views_30d: { driver: 'product views per visit', fields: ['product_views_30d'], fullScale: 1.5 },
   /** Sign-up habits: the gap between account creation and first order scales. */
-  account_age_days: ['account_age_days'],
+  account_age_days: { driver: 'gap between sign-up and first order', fields: ['account_age_days'], fullScale: 4 },
 } as const;
 export type CovariateFeature = keyof typeof covariateDrivers;
 export const covariateFeatures = Object.keys(covariateDrivers) as CovariateFeature[];
 
-/** How much covariate drift scales a driver at strength 1 (±50%). */
-export const covariateScaleAtFullStrength = 0.5;
+/** A driver's multiplier at signed strength s·direction: fullScale^(s·direction), 1 at no drift. */
+export function covariateScale(feature: CovariateFeature, signedStrength: number): number {
+  return covariateDrivers[feature].fullScale ** signedStrength;
+}
 
 export interface DriftComponent {
   readonly kind: DriftKind;
@@ -124,7 +130,7 @@ export function makeDriftSchedule(schedule: DriftSchedule): DriftSchedule {
   if (schedule.components.length === 0) throw invalid('a drift schedule needs at least one component');
   const seen = new Set<DriftKind>();
   const components = schedule.components.map((component) => {
-    if (!driftKinds.includes(component.kind)) throw invalid(`unknown drift kind '${String(component.kind as unknown)}'`);
+    if (!driftKinds.includes(component.kind)) throw invalid(`unknown drift kind ${shown(component.kind)}`);
     if (seen.has(component.kind)) throw invalid(`drift kind '${component.kind}' is given twice`);
     seen.add(component.kind);
     return validComponent(component);
@@ -170,12 +176,13 @@ export function driftEffectsAt(schedule: DriftSchedule, elapsedMs: number, event
         conceptShift = s * component.direction;
         break;
       case 'covariate': {
-        const scale = 1 + covariateScaleAtFullStrength * s * component.direction;
         const features = component.features ?? covariateFeatures;
+        const scale = (feature: CovariateFeature): number =>
+          features.includes(feature) ? covariateScale(feature, s * component.direction) : 1;
         covariate = {
-          orderValue: features.includes('avg_order_value') ? scale : 1,
-          viewsPerVisit: features.includes('product_views_30d') ? scale : 1,
-          signupGap: features.includes('account_age_days') ? scale : 1,
+          orderValue: scale('avg_order_value'),
+          viewsPerVisit: scale('product_views_30d'),
+          signupGap: scale('account_age_days'),
         };
         break;
       }
@@ -244,8 +251,7 @@ function validComponent(component: DriftComponent): DriftComponent {
   const { kind, shape, magnitude, direction } = component;
   if (!(magnitude > 0 && magnitude <= 1))
     throw invalid(`${kind}: magnitude must be in (0, 1], got ${String(magnitude)}`);
-  if (Math.abs(direction as number) !== 1)
-    throw invalid(`${kind}: direction must be 1 or -1, got ${String(direction)}`);
+  if (!isDirection(direction)) throw invalid(`${kind}: direction must be 1 or -1, got ${String(direction)}`);
   switch (shape.type) {
     case 'linear':
       break;
@@ -261,7 +267,7 @@ function validComponent(component: DriftComponent): DriftComponent {
       break;
     case 'recurring':
       if (!(shape.period in recurringPeriods))
-        throw invalid(`recurring drift: period must be daily or weekly, got ${String(shape.period as unknown)}`);
+        throw invalid(`recurring drift: period must be daily or weekly, got ${shown(shape.period)}`);
       break;
     default:
       throw invalid(`unknown drift shape '${String((shape as { type: unknown }).type)}'`);
@@ -273,12 +279,21 @@ function validComponent(component: DriftComponent): DriftComponent {
     const features = component.features ?? covariateFeatures;
     for (const feature of features) {
       if (!(feature in covariateDrivers))
-        throw invalid(`covariate drift: '${String(feature as unknown)}' is not one of ${covariateFeatures.join(', ')}`);
+        throw invalid(`covariate drift: ${shown(feature)} is not one of ${covariateFeatures.join(', ')}`);
     }
     if (features.length === 0) throw invalid('covariate drift needs at least one feature');
     return { ...component, features: [...new Set(features)] };
   }
   return component;
+}
+
+/** A value from a caller that may not follow the types (plain JavaScript), as text. */
+function shown(value: unknown): string {
+  return typeof value === 'string' ? `'${value}'` : String(value);
+}
+
+function isDirection(value: unknown): boolean {
+  return value === 1 || value === -1;
 }
 
 function invalid(message: string): DatagenError {

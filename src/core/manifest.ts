@@ -9,7 +9,6 @@ import {
   componentStrength,
   covariateDrivers,
   covariateFeatures,
-  covariateScaleAtFullStrength,
   driftEffectsAt,
 } from './drift-schedule.ts';
 import type { RiskMix } from './profiles.ts';
@@ -117,7 +116,7 @@ function featuresOf(component: DriftComponent): readonly string[] {
     case 'concept':
       return [];
     case 'covariate':
-      return (component.features ?? covariateFeatures).flatMap((feature) => covariateDrivers[feature]);
+      return (component.features ?? covariateFeatures).flatMap((feature) => covariateDrivers[feature].fields);
   }
 }
 
@@ -131,7 +130,12 @@ function describe(component: DriftComponent): string {
     case 'concept':
       return `Label boundaries move by up to ${component.magnitude} health band(s): the same behaviour is labelled ${riskier ? 'riskier' : 'healthier'}; feature distributions stay.`;
     case 'covariate':
-      return `Label-independent drivers of the features scale by up to ${riskier ? '+' : '-'}${100 * covariateScaleAtFullStrength * component.magnitude}%; P(label | features) stays.`;
+      return `Label-independent drivers move (${(component.features ?? covariateFeatures)
+        .map((feature) => {
+          const { driver, fullScale } = covariateDrivers[feature];
+          return `${driver} ${riskier ? '×' : '÷'}${Number((fullScale ** component.magnitude).toFixed(3))}`;
+        })
+        .join(', ')} at full strength); P(label | features) stays.`;
   }
 }
 

@@ -239,6 +239,55 @@ describe('drift scenario through Kafka (--fast)', () => {
   });
 });
 
+describe('drift experiment through Kafka (--fast)', () => {
+  it('carries drift_progress and drift_phase as headers, and sends the paired control to --control-topic', async () => {
+    const topic = newTopic();
+    const controlTopic = newTopic();
+    const result = await runChild([
+      'drift',
+      '--kind',
+      'concept',
+      '--shape',
+      'sudden',
+      '--at',
+      '0.5',
+      '--duration',
+      '10',
+      '--rate',
+      '60',
+      '--fast',
+      '--seed',
+      '8',
+      '--start',
+      start,
+      '--kafka-servers',
+      broker.bootstrap,
+      '--topic',
+      topic,
+      '--control-topic',
+      controlTopic,
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/control: acknowledged 600, failed 0/);
+    const byTime = (a: ConsumedMessage, b: ConsumedMessage): number => a.timestamp - b.timestamp;
+    const drifted = (await consume(broker.bootstrap, topic)).sort(byTime);
+    const control = (await consume(broker.bootstrap, controlTopic)).sort(byTime);
+    expectNoLossNoDuplicates(drifted, 600);
+    expectNoLossNoDuplicates(control, 600);
+    for (const m of drifted) {
+      expect(m.headers.drift_progress).toBe(String(m.record.drift_progress));
+      expect(m.headers.drift_phase).toBe(m.record.drift_phase);
+      expect(m.record.drift_phase).toBe(m.record.drift_progress! < 0.5 ? 'baseline' : 'drifted');
+    }
+    // The same customers at the same times, drift off.
+    expect(control.map((m) => [m.key, m.timestamp])).toEqual(drifted.map((m) => [m.key, m.timestamp]));
+    expect(new Set(control.map((m) => m.headers.drift_phase))).toEqual(new Set(['baseline']));
+    const relabelled = drifted.filter((m, i) => m.record.true_risk_level !== control[i]!.record.true_risk_level);
+    expect(relabelled.length).toBeGreaterThan(150); // concept drift: the second half carries other labels
+    expect(relabelled.every((m) => m.record.drift_progress! >= 0.5)).toBe(true);
+  });
+});
+
 describe('lifecycle through Kafka (--fast)', () => {
   it('sends every weekly snapshot of every customer, keyed by customer_id', async () => {
     const topic = newTopic();

@@ -55,6 +55,8 @@ export interface ConsumedMessage {
   partition: number;
   /** The message timestamp, ms. */
   timestamp: number;
+  /** Message headers (name → value). */
+  headers: Record<string, string>;
 }
 
 /** Everything in `topic` from the beginning, read by kcat until the end of every partition. */
@@ -75,7 +77,7 @@ export function consume(bootstrap: string, topic: string): Promise<ConsumedMessa
         '-X',
         'fetch.wait.max.ms=10',
         '-f',
-        '%p\t%T\t%k\t%s\n',
+        '%p\t%T\t%k\t%h\t%s\n',
       ],
       { maxBuffer: 1 << 30, timeout: 60_000, encoding: 'utf8' },
       (error: Error | null, stdout: string) => {
@@ -88,9 +90,15 @@ export function consume(bootstrap: string, topic: string): Promise<ConsumedMessa
             .split('\n')
             .filter((line) => line !== '')
             .map((line) => {
-              const [partition, timestamp, key, value] = line.split('\t');
+              const [partition, timestamp, key, headers, value] = line.split('\t');
               return {
                 key: key ?? '',
+                headers: Object.fromEntries(
+                  (headers ?? '')
+                    .split(',')
+                    .filter((pair) => pair.includes('='))
+                    .map((pair) => pair.split('=', 2) as [string, string]),
+                ),
                 partition: Number(partition),
                 timestamp: Number(timestamp),
                 record: JSON.parse(value ?? 'null') as CustomerRecord,

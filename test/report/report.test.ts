@@ -1,0 +1,216 @@
+/**
+ * `churn-datagen report`: the JSON summary scores detections against the manifest, the HTML opens
+ * offline in headless Chromium (Debian's chromium, driven by playwright-core) with its charts
+ * drawn, and bad input is one line and exit 2.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ReportSummary } from '../../src/report/analysis.ts';
+import { numericFeatures } from '../../src/core/schema.ts';
+import { SyntheticDataGenerator } from '../../src/generator.ts';
+import { runInProcess, tempDir } from '../support/cli.ts';
+import { fixedStart } from '../support/records.ts';
+
+interface ChartSeen {
+  title: string | null;
+  width: number;
+  height: number;
+  /** Drawn marks (lines, areas, cells, dots) with a non-empty bounding box. */
+  marks: number;
+}
+
+interface Run {
+  dir: string;
+  summary: ReportSummary;
+}
+
+async function driftThenReport(kindFlags: string[], seed: number, reportFlags: string[] = []): Promise<Run> {
+  const dir = tempDir();
+  const drift = await runInProcess([
+    'drift',
+    ...kindFlags,
+    ...['--duration', '60', '--rate', '500', '--fast', '--seed', String(seed), '--start', fixedStart],
+    ...['--output', join(dir, 'drifted.jsonl'), '--manifest', join(dir, 'manifest.json'), '--quiet'],
+  ]);
+  expect(drift.code).toBe(0);
+  const report = await runInProcess([
+    'report',
+    join(dir, 'drifted.jsonl'),
+    ...['--manifest', join(dir, 'manifest.json'), '--out', join(dir, 'report.html')],
+    ...reportFlags,
+  ]);
+  expect(report.stderr).toMatch(/^churn-datagen: report of 30000 records in 10 windows: /);
+  expect(report.code).toBe(0);
+  return { dir, summary: JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as ReportSummary };
+}
+
+describe('report: detected vs scheduled', () => {
+  it('covariate drift on prices: exactly the scheduled features detected, the label mix stable', async () => {
+    const { summary } = await driftThenReport(['--kind', 'covariate', '--features', 'avg_order_value'], 3);
+    expect(summary.score).toEqual({ detected: 2, missed: 0, 'false alarm': 0, stable: numericFeatures.length - 2 });
+    expect(summary.features.filter((f) => f.detected).map((f) => f.name)).toEqual(['total_revenue', 'avg_order_value']);
+    expect(summary.label).toMatchObject({ scheduled: false, detected: false, verdict: 'stable' });
+    // P(label | features) stays: the reference-trained classifier keeps its accuracy.
+    expect(Math.abs(summary.classifier.last_accuracy - summary.classifier.reference_accuracy)).toBeLessThan(0.03);
+  });
+
+  it('concept drift: no feature moves, the label mix does, and the classifier loses accuracy late', async () => {
+    const { summary } = await driftThenReport(['--kind', 'concept', '--shape', 'sudden', '--at', '0.5'], 4);
+    expect(summary.features.some((f) => f.detected)).toBe(false);
+    expect(summary.label).toMatchObject({
+      scheduled: true,
+      detected: true,
+      first_detected_window: 5,
+      verdict: 'detected',
+    });
+    expect(summary.classifier.reference_accuracy).toBeGreaterThan(0.85);
+    expect(summary.classifier.last_accuracy).toBeLessThan(summary.classifier.reference_accuracy - 0.4);
+    // Windows before the drift are labelled baseline, after it drifted; their progress is the time's share.
+    expect(summary.windows[2]!.phases).toEqual({ baseline: summary.windows[2]!.records });
+    expect(summary.windows[7]!.phases).toEqual({ drifted: summary.windows[7]!.records });
+    expect(summary.windows[0]!.progress![0]).toBe(0);
+  });
+
+  it('without a manifest it reports detections alone; --windows and --alpha are honoured', async () => {
+    const dir = tempDir();
+    await runInProcess([
+      'drift',
+      ...['--duration', '20', '--rate', '600', '--fast', '--seed', '9', '--start', fixedStart],
+      ...['--output', join(dir, 'd.jsonl'), '--quiet'],
+    ]);
+    const out = join(dir, 'r.html');
+    const result = await runInProcess([
+      'report',
+      join(dir, 'd.jsonl'),
+      '--out',
+      out,
+      '--windows',
+      '4',
+      '--alpha',
+      '0.01',
+      '--quiet',
+    ]);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    const summary = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as ReportSummary;
+    expect(summary.windows).toHaveLength(4);
+    expect(summary.alpha).toBe(0.01);
+    expect(summary.score).toBeNull();
+    expect(summary.features.every((f) => f.verdict === null)).toBe(true);
+    expect(summary.label.detected).toBe(true); // the SPEC scenario moves the mix
+  });
+});
+
+describe('report HTML in headless Chromium', () => {
+  let run: Run;
+  beforeAll(async () => {
+    run = await driftThenReport(['--kind', 'prior,covariate', '--shape', 'sigmoid'], 5);
+  });
+
+  it('opens offline from one file and draws every chart', async () => {
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+      const requests: string[] = [];
+      page.on('request', (request) => requests.push(request.url()));
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      const url = pathToFileURL(join(run.dir, 'report.html')).href;
+      await page.goto(url);
+      expect(requests).toEqual([url]); // nothing fetched: no CDN, no fonts, no scripts
+      expect(errors).toEqual([]);
+
+      // Page-side code as text: the tests compile without the DOM library.
+      const charts = await page.evaluate<ChartSeen[]>(`
+        [...document.querySelectorAll('svg.chart')].map((svg) => {
+          const box = svg.getBoundingClientRect();
+          const marks = [...svg.querySelectorAll('polyline, polygon, rect.cell, circle')].filter((mark) => {
+            const b = mark.getBBox();
+            return b.width > 0 || b.height > 0;
+          });
+          return { title: svg.getAttribute('aria-label'), width: box.width, height: box.height, marks: marks.length };
+        })`);
+      // Mix, schedule, heatmap, classifier, and one small chart per numeric feature.
+      expect(charts).toHaveLength(4 + numericFeatures.length);
+      for (const chart of charts) {
+        expect(chart.width, chart.title ?? '').toBeGreaterThan(200);
+        expect(chart.height, chart.title ?? '').toBeGreaterThan(100);
+        expect(chart.marks, chart.title ?? '').toBeGreaterThan(0);
+      }
+      const heatmapCells = charts.find((c) => c.title?.startsWith('KS D per feature'))?.marks;
+      expect(heatmapCells).toBe(numericFeatures.length * 10);
+
+      // The verdict table shows the manifest's ground truth.
+      const verdicts = await page.evaluate<[string, string][]>(`
+        [...document.querySelectorAll('#verdicts tbody tr')].map((row) =>
+          [row.children[0].textContent, row.querySelector('.verdict').textContent])`);
+      expect(verdicts).toHaveLength(numericFeatures.length + 1);
+      expect(verdicts.every(([, verdict]) => verdict === 'detected')).toBe(true);
+
+      // The embedded summary is the JSON file's content.
+      const embedded = JSON.parse(
+        await page.evaluate<string>(`document.getElementById('summary').textContent`),
+      ) as unknown;
+      expect(embedded).toEqual(run.summary);
+
+      // Painted, not blank: the screenshot holds many distinct colours.
+      const png = await page.screenshot({ fullPage: true });
+      expect(png.length).toBeGreaterThan(100_000);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+});
+
+describe('report: bad input is one line, exit 2, no report', () => {
+  it.each([
+    [
+      'missing input',
+      (dir: string) => ['report', join(dir, 'nope.jsonl'), '--out', join(dir, 'r.html')],
+      /input: cannot read '.*nope\.jsonl'/,
+    ],
+    [
+      'not JSON Lines',
+      (dir: string) => ['report', join(dir, 'bad.jsonl'), '--out', join(dir, 'r.html')],
+      /bad\.jsonl line 2: not JSON/,
+    ],
+    [
+      'not a manifest',
+      (dir: string) => [
+        'report',
+        join(dir, 'good.jsonl'),
+        '--manifest',
+        join(dir, 'good.jsonl'),
+        '--out',
+        join(dir, 'r.html'),
+      ],
+      /--manifest: '.*good\.jsonl' is not a churn-datagen drift manifest/,
+    ],
+    [
+      'one window',
+      (dir: string) => ['report', join(dir, 'good.jsonl'), '--windows', '1', '--out', join(dir, 'r.html')],
+      /--windows: expected at least 2 .*, got '1'/,
+    ],
+    [
+      'missing directory',
+      (dir: string) => ['report', join(dir, 'good.jsonl'), '--out', join(dir, 'no', 'r.html')],
+      /--out: /,
+    ],
+  ])('%s', async (_name, args, message) => {
+    const dir = tempDir();
+    const line = JSON.stringify(new SyntheticDataGenerator({ seed: 1, start: fixedStart }).generateCustomer());
+    writeFileSync(join(dir, 'good.jsonl'), `${line}\n`);
+    writeFileSync(join(dir, 'bad.jsonl'), `${line}\n{"timestamp":"${fixedStart}", oops\n`);
+    const result = await runInProcess(args(dir));
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(message);
+    expect(existsSync(join(dir, 'r.html'))).toBe(false);
+    expect(existsSync(join(dir, 'r.json'))).toBe(false);
+  });
+});
