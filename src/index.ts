@@ -94,3 +94,19 @@ export type { MetricsServer, RunMetricsSource } from './metrics/metrics.ts';
 export { makeShard, wholeShard, shardSize, globalIndex } from './core/shard.ts';
 export type { Shard } from './core/shard.ts';
 export { batchSize } from './modes/batch.ts';
+export { buildDriftReport, readManifest, defaultAlpha, reportFormat } from './report/index.ts';
+export type {
+  DriftReport,
+  DriftReportOptions,
+  ReportSummary,
+  FeatureFinding,
+  WindowSummary,
+  Verdict,
+} from './report/index.ts';
+export {
+  ksTwoSample,
+  kolmogorovSurvival,
+  populationStabilityIndex,
+  chiSquareHomogeneity,
+} from './report/statistics.ts';
+export type { KsResult } from './report/statistics.ts';

@@ -51,4 +51,3 @@ export async function readManifest(path: string): Promise<DriftManifest> {
 export { defaultAlpha, reportFormat } from './analysis.ts';
 export type { ReportSummary, FeatureFinding, WindowSummary, Verdict } from './analysis.ts';
 export { defaultWindowCount, defaultMaxPerWindow } from './read-windows.ts';
-export { ksTwoSample, kolmogorovSurvival, populationStabilityIndex, chiSquareHomogeneity } from './statistics.ts';
