@@ -6,6 +6,10 @@
  */
 import type { CustomerRecord } from '../core/schema.ts';
 import { formatFrequency, formatMoney, formatProgress, formatRate } from './number-format.ts';
+import { paymentMethods, productCategories, riskLevels, shippingMethods } from '../core/profiles.ts';
+import { decimalPlaces } from '../core/schema.ts';
+import { asciiBytes } from './byte-writer.ts';
+import type { ByteWriter } from './byte-writer.ts';
 import type { RecordEncoder } from './types.ts';
 
 /** The record as one JSON object, byte-identical to JSON.stringify(record); `suffix` is appended. */
@@ -16,10 +20,87 @@ export function encodeJsonObject(r: CustomerRecord, suffix = ''): string {
   return `{"customer_id":${jsonString(r.customer_id)},"true_risk_level":"${r.true_risk_level}","timestamp":"${r.timestamp}"${progress}${phase}${day},"customer_age_days":${r.customer_age_days},"account_age_days":${r.account_age_days},"days_since_last_order":${r.days_since_last_order},"total_orders":${r.total_orders},"total_revenue":${formatMoney(r.total_revenue)},"avg_order_value":${formatMoney(r.avg_order_value)},"order_frequency":${formatFrequency(r.order_frequency)},"website_visits_30d":${r.website_visits_30d},"email_open_rate":${formatRate(r.email_open_rate)},"cart_abandonment_rate":${formatRate(r.cart_abandonment_rate)},"product_views_30d":${r.product_views_30d},"support_tickets_total":${r.support_tickets_total},"support_tickets_open":${r.support_tickets_open},"returns_count":${r.returns_count},"refunds_count":${r.refunds_count},"favorite_category":"${r.favorite_category}","discount_usage_rate":${formatRate(r.discount_usage_rate)},"premium_product_rate":${formatRate(r.premium_product_rate)},"payment_method":"${r.payment_method}","shipping_method":"${r.shipping_method}","failed_payment_count":${r.failed_payment_count}}${suffix}`;
 }
 
+/**
+ * encodeJsonObject's bytes, written straight into `out` (the fast path of files and Kafka);
+ * `suffix` is one byte appended (a newline), or -1 for none.
+ */
+export function encodeJsonObjectInto(r: CustomerRecord, out: ByteWriter, suffix = -1): void {
+  out.bytes(K.open);
+  if (isPlainAscii(r.customer_id)) {
+    out.bytes(K.quote);
+    out.ascii(r.customer_id);
+    out.bytes(K.quote);
+  } else out.utf8(JSON.stringify(r.customer_id));
+  out.bytes(levelThenTimestamp[r.true_risk_level]);
+  out.ascii(r.timestamp);
+  out.bytes(K.quote);
+  if (r.drift_progress !== undefined) {
+    out.bytes(K.progress);
+    out.decimal(r.drift_progress, decimalPlaces.progress, 1e6);
+  }
+  if (r.drift_phase !== undefined) {
+    out.bytes(K.phase);
+    out.ascii(r.drift_phase);
+    out.bytes(K.quote);
+  }
+  if (r.snapshot_day !== undefined) {
+    out.bytes(K.snapshotDay);
+    out.number(r.snapshot_day);
+  }
+  out.bytes(K.customerAge);
+  out.number(r.customer_age_days);
+  out.bytes(K.accountAge);
+  out.number(r.account_age_days);
+  out.bytes(K.daysSince);
+  out.number(r.days_since_last_order);
+  out.bytes(K.totalOrders);
+  out.number(r.total_orders);
+  out.bytes(K.totalRevenue);
+  out.decimal(r.total_revenue, 2, 100);
+  out.bytes(K.avgOrderValue);
+  out.decimal(r.avg_order_value, 2, 100);
+  out.bytes(K.orderFrequency);
+  out.decimal(r.order_frequency, 3, 1000);
+  out.bytes(K.visits);
+  out.number(r.website_visits_30d);
+  out.bytes(K.emailOpen);
+  out.decimal(r.email_open_rate, 4, 10000);
+  out.bytes(K.cartAbandonment);
+  out.decimal(r.cart_abandonment_rate, 4, 10000);
+  out.bytes(K.views);
+  out.number(r.product_views_30d);
+  out.bytes(K.ticketsTotal);
+  out.number(r.support_tickets_total);
+  out.bytes(K.ticketsOpen);
+  out.number(r.support_tickets_open);
+  out.bytes(K.returns);
+  out.number(r.returns_count);
+  out.bytes(K.refunds);
+  out.number(r.refunds_count);
+  out.bytes(categoryThenDiscount[r.favorite_category]);
+  out.decimal(r.discount_usage_rate, 4, 10000);
+  out.bytes(K.premium);
+  out.decimal(r.premium_product_rate, 4, 10000);
+  out.bytes(paymentThenShipping[r.payment_method]);
+  out.bytes(shippingThenFailures[r.shipping_method]);
+  out.number(r.failed_payment_count);
+  out.bytes(K.close);
+  if (suffix >= 0) out.buffer[out.position++] = suffix;
+}
+
+/** Upper bound of a record's encoded bytes (fixed fields plus an id escaped at worst). */
+export function maxEncodedBytes(r: CustomerRecord): number {
+  return 2048 + 6 * r.customer_id.length;
+}
+
 export const jsonLinesEncoder: RecordEncoder = {
   format: 'jsonl',
   header: '',
   encode: (record) => encodeJsonObject(record, '\n'),
+  encodeInto: (record, _position, out) => {
+    encodeJsonObjectInto(record, out, NEWLINE);
+  },
+  maxBytes: maxEncodedBytes,
   footer: '',
 };
 
@@ -28,6 +109,11 @@ export const jsonArrayEncoder: RecordEncoder = {
   format: 'json',
   header: '[\n',
   encode: (record, position) => `${position === 0 ? '' : ',\n'}${encodeJsonObject(record)}`,
+  encodeInto: (record, position, out) => {
+    if (position !== 0) out.bytes(K.separator);
+    encodeJsonObjectInto(record, out);
+  },
+  maxBytes: maxEncodedBytes,
   footer: '\n]\n',
 };
 
@@ -35,9 +121,52 @@ export const jsonArrayEncoder: RecordEncoder = {
 
 /** Quoted JSON string; a character scan (cheaper than a regex per record) finds plain ASCII. */
 function jsonString(value: string): string {
+  return isPlainAscii(value) ? `"${value}"` : JSON.stringify(value);
+}
+
+/** Printable ASCII without quote or backslash: needs no escaping in JSON. */
+function isPlainAscii(value: string): boolean {
   for (let i = 0; i < value.length; i++) {
     const code = value.charCodeAt(i);
-    if (code < 0x20 || code > 0x7e || code === 0x22 || code === 0x5c) return JSON.stringify(value);
+    if (code < 0x20 || code > 0x7e || code === 0x22 || code === 0x5c) return false;
   }
-  return `"${value}"`;
+  return true;
 }
+
+const NEWLINE = 0x0a;
+
+/** The constant text between the values, as bytes. */
+const K = {
+  open: asciiBytes('{"customer_id":'),
+  quote: asciiBytes('"'),
+  progress: asciiBytes(',"drift_progress":'),
+  phase: asciiBytes(',"drift_phase":"'),
+  snapshotDay: asciiBytes(',"snapshot_day":'),
+  customerAge: asciiBytes(',"customer_age_days":'),
+  accountAge: asciiBytes(',"account_age_days":'),
+  daysSince: asciiBytes(',"days_since_last_order":'),
+  totalOrders: asciiBytes(',"total_orders":'),
+  totalRevenue: asciiBytes(',"total_revenue":'),
+  avgOrderValue: asciiBytes(',"avg_order_value":'),
+  orderFrequency: asciiBytes(',"order_frequency":'),
+  visits: asciiBytes(',"website_visits_30d":'),
+  emailOpen: asciiBytes(',"email_open_rate":'),
+  cartAbandonment: asciiBytes(',"cart_abandonment_rate":'),
+  views: asciiBytes(',"product_views_30d":'),
+  ticketsTotal: asciiBytes(',"support_tickets_total":'),
+  ticketsOpen: asciiBytes(',"support_tickets_open":'),
+  returns: asciiBytes(',"returns_count":'),
+  refunds: asciiBytes(',"refunds_count":'),
+  premium: asciiBytes(',"premium_product_rate":'),
+  close: asciiBytes('}'),
+  separator: asciiBytes(',\n'),
+} as const;
+
+/** Closed-set values with the constant text around them, one copy each instead of three. */
+function around<T extends string>(values: readonly T[], text: (value: T) => string): Record<T, Uint8Array> {
+  return Object.fromEntries(values.map((value) => [value, asciiBytes(text(value))])) as Record<T, Uint8Array>;
+}
+const levelThenTimestamp = around(riskLevels, (v) => `,"true_risk_level":"${v}","timestamp":"`);
+const categoryThenDiscount = around(productCategories, (v) => `,"favorite_category":"${v}","discount_usage_rate":`);
+const paymentThenShipping = around(paymentMethods, (v) => `,"payment_method":"${v}","shipping_method":"`);
+const shippingThenFailures = around(shippingMethods, (v) => `${v}","failed_payment_count":`);

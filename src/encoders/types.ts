@@ -1,3 +1,4 @@
+import type { ByteWriter } from './byte-writer.ts';
 import type { CustomerRecord } from '../core/schema.ts';
 
 export const outputFormats = ['jsonl', 'json', 'csv'] as const;
@@ -15,5 +16,11 @@ export interface RecordEncoder {
   readonly header: string;
   /** Text for one record; `position` is its 0-based place in this output. */
   encode(record: CustomerRecord, position: number): string;
+  /**
+   * The fast path: the same bytes as encode(), written into `out`, which has at least
+   * maxBytes(record) bytes of room.
+   */
+  encodeInto?(record: CustomerRecord, position: number, out: ByteWriter): void;
+  maxBytes?(record: CustomerRecord): number;
   readonly footer: string;
 }

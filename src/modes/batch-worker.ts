@@ -4,6 +4,7 @@
  * function of (seed, index, parameters), so which thread makes them does not change a byte.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { ByteWriter } from '../encoders/byte-writer.ts';
 import type { OptionalField, OutputFormat } from '../encoders/index.ts';
 import { createEncoder } from '../encoders/index.ts';
 import type { BatchOptions } from './batch.ts';
@@ -51,8 +52,18 @@ parentPort?.on('message', ({ task, from, to, slot }: BatchTask) => {
   };
   let position = from;
   const levels = { low: 0, medium: 0, high: 0 };
+  const writer = new ByteWriter(out);
   for (const record of batchRecords(data.options, from, to)) {
     levels[record.true_risk_level]++;
+    if (encoder.encodeInto !== undefined && encoder.maxBytes !== undefined && piece === '') {
+      // Fast path: bytes straight into the shared slot while they surely fit.
+      writer.position = length;
+      if (overflow === undefined && writer.room() >= encoder.maxBytes(record)) {
+        encoder.encodeInto(record, position++, writer);
+        length = writer.position;
+        continue;
+      }
+    }
     piece += encoder.encode(record, position++);
     if (piece.length >= PIECE_CHARS) copy();
   }

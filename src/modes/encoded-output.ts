@@ -7,6 +7,7 @@
 import type { CustomerRecord } from '../core/schema.ts';
 import type { RecordEncoder } from '../encoders/index.ts';
 import type { Sink } from '../sinks/types.ts';
+import { ByteWriter } from '../encoders/byte-writer.ts';
 
 const PIECE_CHARS = 1 << 16;
 
@@ -20,6 +21,7 @@ export class EncodedOutput {
   #piece: string;
   #records = 0;
   #flushedRecords = 0;
+  readonly #writer = new ByteWriter(new Uint8Array(0));
 
   constructor(encoder: RecordEncoder, sink: Sink, chunkBytes = 1 << 20) {
     this.#encoder = encoder;
@@ -51,7 +53,22 @@ export class EncodedOutput {
 
   /** Encodes one record into the current chunk (synchronous: no per-record promise). */
   add(record: CustomerRecord): void {
-    this.#piece += this.#encoder.encode(record, this.#records++);
+    const encoder = this.#encoder;
+    if (encoder.encodeInto !== undefined && encoder.maxBytes !== undefined) {
+      // Fast path: bytes straight into the chunk, when the record surely fits (the chunk has
+      // slack beyond chunkBytes, and callers flush once it is full).
+      const chunk = this.#current();
+      if (this.#used + 3 * this.#piece.length + encoder.maxBytes(record) <= chunk.length) {
+        this.#copyPiece();
+        const writer = this.#writer;
+        writer.buffer = chunk;
+        writer.position = this.#used;
+        encoder.encodeInto(record, this.#records++, writer);
+        this.#used = writer.position;
+        return;
+      }
+    }
+    this.#piece += encoder.encode(record, this.#records++);
     if (this.#piece.length >= PIECE_CHARS) this.#copyPiece();
   }
 

@@ -8,6 +8,7 @@ import { recordFields } from '../../src/core/schema.ts';
 import { csvColumns, csvField } from '../../src/encoders/csv.ts';
 import { createEncoder, formatFromPath } from '../../src/encoders/index.ts';
 import { encodeJsonObject } from '../../src/encoders/json.ts';
+import { ByteWriter } from '../../src/encoders/byte-writer.ts';
 import { decimalFormatter } from '../../src/encoders/number-format.ts';
 import { batchRecords, writeBatch } from '../../src/modes/batch.ts';
 import { FileSink } from '../../src/sinks/file.ts';
@@ -31,6 +32,45 @@ describe('number formatting', () => {
     }
     expect(format(0)).toBe('0');
     expect(format(1)).toBe('1');
+  });
+});
+
+describe('the byte-level fast path', () => {
+  const writeAll = (encoder: ReturnType<typeof createEncoder>, rs: readonly CustomerRecord[]): Buffer => {
+    const out = new ByteWriter(Buffer.alloc(rs.reduce((n, r) => n + encoder.maxBytes!(r), 0)));
+    rs.forEach((r, i) => encoder.encodeInto!(r, i, out));
+    return Buffer.from(out.buffer.subarray(0, out.position));
+  };
+  const odd: CustomerRecord[] = [
+    { ...records[0]!, customer_id: 'Zoë "the" \\ client\n', drift_progress: 0.000001, drift_phase: 'rising' },
+    { ...records[1]!, customer_id: '客户-7', snapshot_day: 175, drift_progress: 1, drift_phase: 'drifted' },
+    { ...records[2]!, total_revenue: 1234567.5, avg_order_value: 0.01, order_frequency: 12, email_open_rate: 0.0001 },
+  ];
+
+  it.each(['jsonl', 'json'] as const)('%s: encodeInto writes exactly the bytes of encode', (format) => {
+    const encoder = createEncoder(format);
+    const all = [...records, ...odd];
+    const text = all.map((r, i) => encoder.encode(r, i)).join('');
+    expect(writeAll(encoder, all).equals(Buffer.from(text))).toBe(true);
+  });
+
+  it('numbers: integers and decimals exactly as String(value)', () => {
+    const out = new ByteWriter(Buffer.alloc(64));
+    const text = (write: () => void): string => {
+      out.position = 0;
+      write();
+      return Buffer.from(out.buffer.subarray(0, out.position)).toString();
+    };
+    for (let i = 0; i < 20_000; i++) {
+      const n = Math.floor(Math.random() * 10 ** Math.floor(Math.random() * 13));
+      expect(text(() => out.number(n))).toBe(String(n));
+      for (const places of [2, 3, 4, 6]) {
+        const value = n / 10 ** places;
+        expect(text(() => out.decimal(value, places, 10 ** places))).toBe(String(value));
+      }
+    }
+    expect(text(() => out.number(-3))).toBe('-3');
+    expect(text(() => out.decimal(-0.5, 2, 100))).toBe('-0.5');
   });
 });
 
