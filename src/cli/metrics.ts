@@ -1,5 +1,5 @@
 /** --metrics-port / --metrics-host: serve a run's Prometheus metrics while it runs. */
-import type { CustomerRecord } from '../core/schema.ts';
+import type { RecordObserver } from '../modes/encoded-output.ts';
 import { UsageError } from '../errors.ts';
 import type { MetricsServer } from '../metrics/metrics.ts';
 import { RunMetrics, startMetricsServer } from '../metrics/metrics.ts';
@@ -14,7 +14,7 @@ export interface MetricsFlags {
 export interface ActiveMetrics {
   readonly metrics: RunMetrics;
   /** Counts records one by one, in batches (cheap: no array per record). */
-  readonly observe: (record: CustomerRecord) => void;
+  readonly observe: RecordObserver;
   readonly flush: () => void;
   readonly stop: () => Promise<void>;
 }

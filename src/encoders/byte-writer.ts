@@ -1,3 +1,5 @@
+import { formatIsoTimestamp } from '../core/time.ts';
+
 /**
  * Writes a record's text straight into a byte buffer. Building a string per record and copying
  * it into the buffer afterwards cost more than generating the record (rope strings, flattening,
@@ -73,6 +75,43 @@ export class ByteWriter {
     this.position += width;
   }
 
+  /** A non-negative integer below 10^15, zero-padded to `width` digits. */
+  zeroPadded(value: number, width: number): void {
+    const buffer = this.buffer;
+    let at = this.position + width;
+    this.position = at;
+    for (let i = 0; i < width; i++) {
+      const rest = Math.floor(value / 10);
+      buffer[--at] = 0x30 + value - rest * 10;
+      value = rest;
+    }
+  }
+
+  /** `2026-01-01T00:00:00.000Z` for integer epoch milliseconds (as formatIsoTimestamp writes it). */
+  isoTimestamp(epochMs: number): void {
+    const day = Math.floor(epochMs / MS_PER_DAY);
+    if (day !== cachedDay) {
+      cachedDay = day;
+      cachedDatePrefix = asciiBytes(formatIsoTimestamp(day * MS_PER_DAY).slice(0, 11));
+    }
+    this.bytes(cachedDatePrefix);
+    let rest = epochMs - day * MS_PER_DAY;
+    const hours = Math.floor(rest / 3_600_000);
+    rest -= hours * 3_600_000;
+    const minutes = Math.floor(rest / 60_000);
+    rest -= minutes * 60_000;
+    const seconds = Math.floor(rest / 1000);
+    const buffer = this.buffer;
+    this.zeroPadded(hours, 2);
+    buffer[this.position++] = 0x3a; // ':'
+    this.zeroPadded(minutes, 2);
+    buffer[this.position++] = 0x3a;
+    this.zeroPadded(seconds, 2);
+    buffer[this.position++] = 0x2e; // '.'
+    this.zeroPadded(rest - seconds * 1000, 3);
+    buffer[this.position++] = 0x5a; // 'Z'
+  }
+
   // --- internal ---
 
   /** A non-negative integer below 10^15 in decimal. */
@@ -101,3 +140,6 @@ export function asciiBytes(text: string): Uint8Array {
 }
 
 const encoder = new TextEncoder();
+const MS_PER_DAY = 86_400_000;
+let cachedDay = Number.NaN;
+let cachedDatePrefix: Uint8Array = new Uint8Array(0);

@@ -4,6 +4,7 @@
  * categories, methods, ISO timestamps) never need escaping; customer_id, the one free-form
  * string, is escaped when it has to be.
  */
+import type { CustomerFields } from '../core/customer.ts';
 import type { CustomerRecord } from '../core/schema.ts';
 import { formatFrequency, formatMoney, formatProgress, formatRate } from './number-format.ts';
 import { paymentMethods, productCategories, riskLevels, shippingMethods } from '../core/profiles.ts';
@@ -21,18 +22,31 @@ export function encodeJsonObject(r: CustomerRecord, suffix = ''): string {
 }
 
 /**
- * encodeJsonObject's bytes, written straight into `out` (the fast path of files and Kafka);
- * `suffix` is one byte appended (a newline), or -1 for none.
+ * encodeJsonObject's bytes, written straight into `out` (the fast path of files and Kafka). The id
+ * and event time come as text (a record's) or as numbers (the customer index and epoch ms, which
+ * batch writes without making strings). `suffix` is one byte appended (a newline), or -1.
  */
-export function encodeJsonObjectInto(r: CustomerRecord, out: ByteWriter, suffix = -1): void {
+export function encodeJsonInto(
+  r: CustomerFields,
+  customerId: string | number,
+  time: string | number,
+  out: ByteWriter,
+  suffix = -1,
+): void {
   out.bytes(K.open);
-  if (isPlainAscii(r.customer_id)) {
+  if (typeof customerId === 'number') {
+    out.bytes(K.idPrefix);
+    if (customerId < 1e8) out.zeroPadded(customerId, 8);
+    else out.number(customerId);
     out.bytes(K.quote);
-    out.ascii(r.customer_id);
+  } else if (isPlainAscii(customerId)) {
     out.bytes(K.quote);
-  } else out.utf8(JSON.stringify(r.customer_id));
+    out.ascii(customerId);
+    out.bytes(K.quote);
+  } else out.utf8(JSON.stringify(customerId));
   out.bytes(levelThenTimestamp[r.true_risk_level]);
-  out.ascii(r.timestamp);
+  if (typeof time === 'number') out.isoTimestamp(time);
+  else out.ascii(time);
   out.bytes(K.quote);
   if (r.drift_progress !== undefined) {
     out.bytes(K.progress);
@@ -90,15 +104,21 @@ export function encodeJsonObjectInto(r: CustomerRecord, out: ByteWriter, suffix 
 
 /** Upper bound of a record's encoded bytes (fixed fields plus an id escaped at worst). */
 export function maxEncodedBytes(r: CustomerRecord): number {
-  return 2048 + 6 * r.customer_id.length;
+  return maxFieldsBytes + 6 * r.customer_id.length;
 }
+
+/** Upper bound of the bytes of a record written from its fields, index and event time. */
+export const maxFieldsBytes = 2048;
 
 export const jsonLinesEncoder: RecordEncoder = {
   format: 'jsonl',
   header: '',
   encode: (record) => encodeJsonObject(record, '\n'),
   encodeInto: (record, _position, out) => {
-    encodeJsonObjectInto(record, out, NEWLINE);
+    encodeJsonInto(record, record.customer_id, record.timestamp, out, NEWLINE);
+  },
+  encodeFieldsInto: (fields, index, eventMs, _position, out) => {
+    encodeJsonInto(fields, index, eventMs, out, NEWLINE);
   },
   maxBytes: maxEncodedBytes,
   footer: '',
@@ -111,7 +131,11 @@ export const jsonArrayEncoder: RecordEncoder = {
   encode: (record, position) => `${position === 0 ? '' : ',\n'}${encodeJsonObject(record)}`,
   encodeInto: (record, position, out) => {
     if (position !== 0) out.bytes(K.separator);
-    encodeJsonObjectInto(record, out);
+    encodeJsonInto(record, record.customer_id, record.timestamp, out);
+  },
+  encodeFieldsInto: (fields, index, eventMs, position, out) => {
+    if (position !== 0) out.bytes(K.separator);
+    encodeJsonInto(fields, index, eventMs, out);
   },
   maxBytes: maxEncodedBytes,
   footer: '\n]\n',
@@ -138,6 +162,7 @@ const NEWLINE = 0x0a;
 /** The constant text between the values, as bytes. */
 const K = {
   open: asciiBytes('{"customer_id":'),
+  idPrefix: asciiBytes('"cust_'),
   quote: asciiBytes('"'),
   progress: asciiBytes(',"drift_progress":'),
   phase: asciiBytes(',"drift_phase":"'),

@@ -1,3 +1,4 @@
+import type { CustomerFields } from '../core/customer.ts';
 import type { ByteWriter } from './byte-writer.ts';
 import type { CustomerRecord } from '../core/schema.ts';
 
@@ -22,5 +23,10 @@ export interface RecordEncoder {
    */
   encodeInto?(record: CustomerRecord, position: number, out: ByteWriter): void;
   maxBytes?(record: CustomerRecord): number;
+  /**
+   * The batch fast path: the bytes of recordOf(fields, customerIdOf(index), formatIsoTimestamp(eventMs)),
+   * into `out` with at least maxFieldsBytes (json.ts) of room.
+   */
+  encodeFieldsInto?(fields: CustomerFields, index: number, eventMs: number, position: number, out: ByteWriter): void;
   readonly footer: string;
 }

@@ -2,7 +2,9 @@
  * Batch mode: N customers to a sink, then done (SPEC §3). The CLI's `batch` command is a thin
  * wrapper over writeBatch.
  */
-import { defaultOverlap, generateCustomerRecord } from '../core/customer.ts';
+import type { CustomerFields, GenerationParams } from '../core/customer.ts';
+import { customerIdOf, defaultOverlap, generateCustomerFields, newCustomerFields, recordOf } from '../core/customer.ts';
+import { formatIsoTimestamp } from '../core/time.ts';
 import { noDrift } from '../core/drift.ts';
 import { defaultRiskMix, normaliseRiskMix } from '../core/profiles.ts';
 import type { RiskMix } from '../core/profiles.ts';
@@ -16,7 +18,8 @@ import type { OutputFormat } from '../encoders/index.ts';
 import { createEncoder } from '../encoders/index.ts';
 import type { DeliveryStats, RecordSink } from '../sinks/record-sink.ts';
 import type { Sink } from '../sinks/types.ts';
-import { EncodedOutput, writeRecords } from './encoded-output.ts';
+import { EncodedOutput } from './encoded-output.ts';
+import type { RecordObserver } from './encoded-output.ts';
 
 export interface BatchOptions {
   count: number;
@@ -39,7 +42,7 @@ export interface WriteBatchOptions extends BatchOptions {
   /** Bytes per write to the sink (default 1 MiB). */
   chunkBytes?: number | undefined;
   /** Sees every record (metrics). */
-  observe?: ((record: CustomerRecord) => void) | undefined;
+  observe?: RecordObserver | undefined;
 }
 
 export interface BatchResult {
@@ -55,6 +58,48 @@ export function batchSize(options: BatchOptions): number {
 }
 
 /**
+ * Makes the batch's customers one position at a time into one reused fields object: the fast
+ * path of the encoders, which write the id and event time from `index` and `eventMs`.
+ */
+export class BatchGenerator {
+  readonly fields: CustomerFields = newCustomerFields();
+  /** Customer index and event time of the position last generated. */
+  index = 0;
+  eventMs = 0;
+  readonly #options: BatchOptions;
+  readonly #shard: Shard;
+  readonly #startMs: number;
+  readonly #intervalMs: number;
+  readonly #params: GenerationParams;
+  readonly #rng = new CounterRng();
+
+  constructor(options: BatchOptions) {
+    this.#options = options;
+    this.#shard = options.shard ?? wholeShard;
+    this.#startMs = toEpochMs(options.start);
+    this.#intervalMs = options.intervalMs ?? defaultIntervalMs;
+    this.#params = {
+      mix: normaliseRiskMix(options.riskDistribution ?? defaultRiskMix),
+      drift: options.drift ?? noDrift,
+      overlap: options.overlap ?? defaultOverlap,
+    };
+  }
+
+  /** Generates position p of this shard: customer index shard.index + p × shard.count. */
+  generate(position: number): void {
+    const index = globalIndex(position, this.#shard);
+    this.index = index;
+    this.eventMs = this.#startMs + Math.floor(index * this.#intervalMs);
+    generateCustomerFields(this.#rng, this.#options.seed, index, this.#params, this.fields);
+  }
+
+  /** The last generated customer as a record. */
+  record(): CustomerRecord {
+    return recordOf(this.fields, customerIdOf(this.index), formatIsoTimestamp(this.eventMs));
+  }
+}
+
+/**
  * The batch's records at positions [from, to) of this shard, lazily (constant memory). Position p
  * is customer index shard.index + p × shard.count, stamped start + index × intervalMs.
  */
@@ -63,18 +108,10 @@ export function* batchRecords(
   from = 0,
   to = batchSize(options),
 ): Generator<CustomerRecord, void, undefined> {
-  const shard = options.shard ?? wholeShard;
-  const startMs = toEpochMs(options.start);
-  const intervalMs = options.intervalMs ?? defaultIntervalMs;
-  const params = {
-    mix: normaliseRiskMix(options.riskDistribution ?? defaultRiskMix),
-    drift: options.drift ?? noDrift,
-    overlap: options.overlap ?? defaultOverlap,
-  };
-  const rng = new CounterRng();
+  const generator = new BatchGenerator(options);
   for (let position = from; position < to; position++) {
-    const index = globalIndex(position, shard);
-    yield generateCustomerRecord(rng, options.seed, index, startMs + Math.floor(index * intervalMs), params);
+    generator.generate(position);
+    yield generator.record();
   }
 }
 
@@ -83,14 +120,29 @@ export function* batchRecords(
  * copy is removed, a stream keeps what it passed on) on interruption or error.
  */
 export async function writeBatch(options: WriteBatchOptions): Promise<BatchResult> {
-  const { sink } = options;
+  const { sink, signal, observe } = options;
   const output = new EncodedOutput(createEncoder(options.format), sink, options.chunkBytes);
+  const generator = new BatchGenerator(options);
+  const total = batchSize(options);
   try {
-    const result = await writeRecords(batchRecords(options), output, options);
-    if (result.interrupted) await output.abort();
+    let interrupted = false;
+    for (let position = 0; position < total; position++) {
+      generator.generate(position);
+      output.addFields(generator);
+      observe?.(generator.fields);
+      if (!output.full) continue;
+      await output.flush();
+      options.onProgress?.(output.records, sink.bytesWritten);
+      if (sink.closedByReader) break;
+      if (signal?.aborted === true) {
+        interrupted = position + 1 < total;
+        break;
+      }
+    }
+    if (interrupted) await output.abort();
     else await output.end();
-    options.onProgress?.(result.records, sink.bytesWritten);
-    return { records: result.records, bytes: sink.bytesWritten, interrupted: result.interrupted };
+    options.onProgress?.(output.records, sink.bytesWritten);
+    return { records: output.records, bytes: sink.bytesWritten, interrupted };
   } catch (error) {
     await sink.abort();
     throw error;
@@ -102,7 +154,7 @@ export interface SendBatchOptions extends BatchOptions {
   signal?: AbortSignal | undefined;
   onProgress?: ((records: number) => void) | undefined;
   /** Sees every record (metrics). */
-  observe?: ((record: CustomerRecord) => void) | undefined;
+  observe?: RecordObserver | undefined;
 }
 
 export interface SendBatchResult {

@@ -8,6 +8,8 @@ import type { CustomerRecord } from '../core/schema.ts';
 import type { RecordEncoder } from '../encoders/index.ts';
 import type { Sink } from '../sinks/types.ts';
 import { ByteWriter } from '../encoders/byte-writer.ts';
+import { maxFieldsBytes } from '../encoders/json.ts';
+import type { CustomerFields } from '../core/customer.ts';
 
 const PIECE_CHARS = 1 << 16;
 
@@ -72,6 +74,25 @@ export class EncodedOutput {
     if (this.#piece.length >= PIECE_CHARS) this.#copyPiece();
   }
 
+  /**
+   * Encodes the customer a BatchGenerator last made, straight from its fields, index and event
+   * time where the encoder can (no record object, no id or time strings).
+   */
+  addFields(customer: { fields: CustomerFields; index: number; eventMs: number; record(): CustomerRecord }): void {
+    const encoder = this.#encoder;
+    const chunk = this.#current();
+    if (encoder.encodeFieldsInto === undefined || this.#used + 3 * this.#piece.length + maxFieldsBytes > chunk.length) {
+      this.add(customer.record());
+      return;
+    }
+    this.#copyPiece();
+    const writer = this.#writer;
+    writer.buffer = chunk;
+    writer.position = this.#used;
+    encoder.encodeFieldsInto(customer.fields, customer.index, customer.eventMs, this.#records++, writer);
+    this.#used = writer.position;
+  }
+
   /** Hands everything added so far to the sink (waits for backpressure). */
   async flush(): Promise<void> {
     this.#copyPiece();
@@ -124,12 +145,15 @@ export class EncodedOutput {
   }
 }
 
+/** Sees each record as it is written (metrics count the levels). */
+export type RecordObserver = (record: Pick<CustomerRecord, 'true_risk_level'>) => void;
+
 export interface WriteRecordsOptions {
   signal?: AbortSignal | undefined;
   /** Called after each chunk with the records and bytes written so far. */
   onProgress?: ((records: number, bytes: number) => void) | undefined;
   /** Sees every record (metrics); leave unset on the fast path. */
-  observe?: ((record: CustomerRecord) => void) | undefined;
+  observe?: RecordObserver | undefined;
 }
 
 export interface WriteRecordsResult {

@@ -10,7 +10,7 @@ import { createEncoder, formatFromPath } from '../../src/encoders/index.ts';
 import { encodeJsonObject } from '../../src/encoders/json.ts';
 import { ByteWriter } from '../../src/encoders/byte-writer.ts';
 import { decimalFormatter } from '../../src/encoders/number-format.ts';
-import { batchRecords, writeBatch } from '../../src/modes/batch.ts';
+import { BatchGenerator, batchRecords, writeBatch } from '../../src/modes/batch.ts';
 import { FileSink } from '../../src/sinks/file.ts';
 import { tempDir } from '../support/cli.ts';
 import { fixedStart, sample } from '../support/records.ts';
@@ -53,6 +53,30 @@ describe('the byte-level fast path', () => {
     const text = all.map((r, i) => encoder.encode(r, i)).join('');
     expect(writeAll(encoder, all).equals(Buffer.from(text))).toBe(true);
   });
+
+  it.each(['jsonl', 'json'] as const)(
+    '%s: encodeFieldsInto (id and time from numbers) writes exactly the bytes of encode(record)',
+    (format) => {
+      const encoder = createEncoder(format);
+      const cases = [
+        { count: 3000, seed: 5, start: '2026-01-01T00:00:00Z', intervalMs: 37_777 },
+        { count: 50, seed: 6, start: '1970-01-01T00:00:00Z', intervalMs: 1 },
+        { count: 50, seed: 7, start: '9999-12-31T23:59:00Z', intervalMs: 1000 },
+        { count: 200, seed: 8, start: 0, shard: { index: 99_999_950, count: 100_000_000 } }, // indices past 10^8
+      ];
+      for (const options of cases) {
+        const generator = new BatchGenerator(options);
+        const out = new ByteWriter(Buffer.alloc(options.count * 2100));
+        let text = '';
+        for (let p = 0; p < Math.min(options.count, 60); p++) {
+          generator.generate(p);
+          encoder.encodeFieldsInto!(generator.fields, generator.index, generator.eventMs, p, out);
+          text += encoder.encode(generator.record(), p);
+        }
+        expect(Buffer.from(out.buffer.subarray(0, out.position)).toString()).toBe(text);
+      }
+    },
+  );
 
   it('numbers: integers and decimals exactly as String(value)', () => {
     const out = new ByteWriter(Buffer.alloc(64));
