@@ -58,8 +58,19 @@ export class ByteWriter {
     const scaled = Math.round(value * scale);
     const whole = Math.floor(scaled / scale);
     let fraction = scaled - whole * scale;
-    this.#digits(whole);
+    if (whole < 10) this.buffer[this.position++] = 0x30 + whole;
+    else this.#digits(whole);
     if (fraction === 0) return;
+    const table = fractionTables[places];
+    if (table !== undefined) {
+      // ".5", ".05", ".0512": precomputed, since the trailing-zero and digit loops cost more.
+      const buffer = this.buffer;
+      const length = table.lengths[fraction] ?? 0;
+      const from = fraction * FRACTION_WIDTH;
+      for (let i = 0; i < length; i++) buffer[this.position + i] = table.text[from + i] ?? 0;
+      this.position += length;
+      return;
+    }
     let width = places;
     while (fraction % 10 === 0) {
       fraction /= 10;
@@ -77,6 +88,11 @@ export class ByteWriter {
 
   /** A non-negative integer below 10^15, zero-padded to `width` digits. */
   zeroPadded(value: number, width: number): void {
+    if (width === 2 && value < 100) {
+      this.buffer[this.position++] = TWO_DIGITS[2 * value] ?? 0;
+      this.buffer[this.position++] = TWO_DIGITS[2 * value + 1] ?? 0;
+      return;
+    }
     const buffer = this.buffer;
     let at = this.position + width;
     this.position = at;
@@ -140,6 +156,26 @@ export function asciiBytes(text: string): Uint8Array {
 }
 
 const encoder = new TextEncoder();
+
+/** Text of every fraction n / 10^places (point included, trailing zeros dropped), places 1–4. */
+interface FractionTable {
+  readonly text: Uint8Array;
+  readonly lengths: Uint8Array;
+}
+const FRACTION_WIDTH = 5;
+const fractionTables: (FractionTable | undefined)[] = [undefined, 1, 2, 3, 4].map((places) => {
+  if (places === undefined) return undefined;
+  const scale = 10 ** places;
+  const text = new Uint8Array(scale * FRACTION_WIDTH);
+  const lengths = new Uint8Array(scale);
+  for (let f = 1; f < scale; f++) {
+    const digits = `.${String(f).padStart(places, '0')}`.replace(/0+$/, '');
+    lengths[f] = digits.length;
+    for (let i = 0; i < digits.length; i++) text[f * FRACTION_WIDTH + i] = digits.charCodeAt(i);
+  }
+  return { text, lengths };
+});
 const MS_PER_DAY = 86_400_000;
+const TWO_DIGITS = Uint8Array.from({ length: 200 }, (_, i) => 0x30 + (i % 2 === 0 ? Math.floor(i / 20) : (i >> 1) % 10));
 let cachedDay = Number.NaN;
 let cachedDatePrefix: Uint8Array = new Uint8Array(0);
