@@ -2,7 +2,7 @@
 // 1. batch of N customers through churn-datagen's Kafka sink vs the same client's ceiling on
 //    pre-serialised messages with the same producer settings (goal: >= 0.8 of it and >= 100k msg/s);
 // 2. rate accuracy: achieved vs asked rate and p99 lateness at 100/s and 10,000/s.
-// Env: BENCH_KAFKA_COUNT (default 1000000), BENCH_RATE_SECONDS (default 60).
+// Env: BENCH_KAFKA_COUNT (default 1000000), BENCH_RATE_SECONDS (default 60), BENCH_ROUNDS (3: best of).
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import {
@@ -18,6 +18,7 @@ import {
 
 const count = Number(process.env.BENCH_KAFKA_COUNT ?? 1_000_000);
 const rateSeconds = Number(process.env.BENCH_RATE_SECONDS ?? 60);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const require = createRequire(import.meta.url);
 const Kafka = require('@confluentinc/kafka-javascript');
 
@@ -58,41 +59,44 @@ try {
     value: Buffer.from(encodeJsonObject(r)),
   }));
   const bytesPerMessage = sample.reduce((s, m) => s + m.value.length, 0) / sample.length;
-  const ceiling = await new Promise((resolve, reject) => {
-    const producer = new Kafka.Producer(producerConfig);
-    let acked = 0;
-    producer.on('delivery-report', (err) => {
-      if (!err) acked++;
-    });
-    producer.setPollInterval(20);
-    producer.connect({ timeout: 10000 }, async (err) => {
-      if (err) return reject(err);
-      const started = performance.now();
-      for (let i = 0; i < count; i++) {
-        const m = sample[i % sample.length];
-        for (;;) {
-          try {
-            producer.produce('ceiling', null, m.value, m.key, Date.now());
-            break;
-          } catch (e) {
-            if (e.code !== -184) return reject(e);
-            await new Promise((r) => setTimeout(r, 2));
+  const ceilingRate = () =>
+    new Promise((resolve, reject) => {
+      const producer = new Kafka.Producer(producerConfig);
+      let acked = 0;
+      producer.on('delivery-report', (err) => {
+        if (!err) acked++;
+      });
+      producer.setPollInterval(20);
+      producer.connect({ timeout: 10000 }, async (err) => {
+        if (err) return reject(err);
+        const started = performance.now();
+        for (let i = 0; i < count; i++) {
+          const m = sample[i % sample.length];
+          for (;;) {
+            try {
+              producer.produce('ceiling', null, m.value, m.key, Date.now());
+              break;
+            } catch (e) {
+              if (e.code !== -184) return reject(e);
+              await new Promise((r) => setTimeout(r, 2));
+            }
           }
         }
-      }
-      producer.flush(60000, async () => {
-        while (acked < count) await new Promise((r) => setTimeout(r, 5));
-        const seconds = (performance.now() - started) / 1000;
-        producer.disconnect(() => resolve(count / seconds));
+        producer.flush(60000, async () => {
+          while (acked < count) await new Promise((r) => setTimeout(r, 5));
+          const seconds = (performance.now() - started) / 1000;
+          producer.disconnect(() => resolve(count / seconds));
+        });
       });
     });
-  });
 
   // --- 1b. churn-datagen: generate, encode and send (what `batch` without --output does) ---
-  const sink = await KafkaRecordSink.connect({ bootstrapServers: bootstrap, topic: 'ours' });
-  const started = performance.now();
-  const result = await sendBatch({ count, seed: 1, start: 0, sink });
-  const ours = result.stats.acknowledged / ((performance.now() - started) / 1000);
+  const oneThreadRate = async () => {
+    const sink = await KafkaRecordSink.connect({ bootstrapServers: bootstrap, topic: 'ours' });
+    const started = performance.now();
+    const result = await sendBatch({ count, seed: 1, start: 0, sink });
+    return { rate: result.stats.acknowledged / ((performance.now() - started) / 1000), stats: result.stats };
+  };
 
   // --- 1c. `batch` as the CLI runs it: generation on worker threads, this thread only produces ---
   const parallelRate = async (workers) => {
@@ -111,8 +115,21 @@ try {
       stats: parallelSink.stats,
     };
   };
-  const workers1 = await parallelRate(1);
-  const workers2 = await parallelRate(2);
+  // Rounds alternate the runs and the best of each counts: the broker, the client's threads and
+  // the generator share 2 cores, and single runs vary by ±10% here.
+  let ceiling = 0;
+  let oneThread = { rate: 0 };
+  let workers1 = { rate: 0 };
+  let workers2 = { rate: 0 };
+  const best = (a, b) => (b.rate > a.rate ? b : a);
+  for (let round = 0; round < rounds; round++) {
+    ceiling = Math.max(ceiling, await ceilingRate());
+    oneThread = best(oneThread, await oneThreadRate());
+    workers1 = best(workers1, await parallelRate(1));
+    workers2 = best(workers2, await parallelRate(2));
+  }
+  const ours = oneThread.rate;
+  const result = oneThread;
 
   console.log('\nbatch to Kafka               msg/s     MB/s   acknowledged');
   console.log(`client ceiling           ${fmt(ceiling, 9)} ${fmt((ceiling * bytesPerMessage) / 1e6, 8)}   ${count}`);
@@ -123,9 +140,9 @@ try {
   row('one thread (sendBatch)', ours, result.stats);
   row('batch, --workers 1', workers1.rate, workers1.stats);
   row('batch, --workers 2', workers2.rate, workers2.stats);
-  const best = Math.max(workers1.rate, workers2.rate);
+  const fastest = Math.max(workers1.rate, workers2.rate);
   console.log(
-    `best ratio to ceiling ${(best / ceiling).toFixed(2)} (goal >= 0.80); vs 100k msg/s goal ${(best / 100000).toFixed(2)}x`,
+    `best of ${rounds} rounds each; ratio to ceiling ${(fastest / ceiling).toFixed(2)} (goal >= 0.80); vs 100k msg/s goal ${(fastest / 100000).toFixed(2)}x`,
   );
 
   // --- 2. rate accuracy ---
