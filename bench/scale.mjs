@@ -3,7 +3,7 @@
 // (default 3) and the best time counts, since this VM's disk writeback makes single runs noisy.
 // Env: BENCH_SCALE_COUNT (default 2000000), BENCH_DIR (default the OS temp dir; /dev/shm takes
 // the disk out of the measurement).
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +24,7 @@ function run(args) {
 async function timed(label, runs) {
   let seconds = Infinity;
   for (let i = 0; i < repeat; i++) {
+    execFileSync('sync'); // start with no dirty pages from the previous run being written back
     const started = performance.now();
     await Promise.all(runs.map((args) => run(args)));
     seconds = Math.min(seconds, (performance.now() - started) / 1000);

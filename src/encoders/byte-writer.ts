@@ -176,6 +176,9 @@ const fractionTables: (FractionTable | undefined)[] = [undefined, 1, 2, 3, 4].ma
   return { text, lengths };
 });
 const MS_PER_DAY = 86_400_000;
-const TWO_DIGITS = Uint8Array.from({ length: 200 }, (_, i) => 0x30 + (i % 2 === 0 ? Math.floor(i / 20) : (i >> 1) % 10));
+const TWO_DIGITS = Uint8Array.from(
+  { length: 200 },
+  (_, i) => 0x30 + (i % 2 === 0 ? Math.floor(i / 20) : (i >> 1) % 10),
+);
 let cachedDay = Number.NaN;
 let cachedDatePrefix: Uint8Array = new Uint8Array(0);

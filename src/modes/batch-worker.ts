@@ -1,34 +1,35 @@
 /**
  * Worker thread of a parallel batch (parallel-batch.ts): encodes the records at the positions it
- * is given into one of its shared slots and says how many bytes it wrote. Records are a pure
- * function of (seed, index, parameters), so which thread makes them does not change a byte.
+ * is given into the buffer that came with the task, and sends the buffer back with the number of
+ * bytes written. Records are a pure function of (seed, index, parameters), so which thread makes
+ * them does not change a byte.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { ByteWriter } from '../encoders/byte-writer.ts';
 import type { OptionalField, OutputFormat } from '../encoders/index.ts';
 import { createEncoder } from '../encoders/index.ts';
+import { maxFieldsBytes } from '../encoders/json.ts';
 import type { BatchOptions } from './batch.ts';
 import { BatchGenerator } from './batch.ts';
-import { maxFieldsBytes } from '../encoders/json.ts';
 
 export interface BatchWorkerData {
   options: BatchOptions;
   format: OutputFormat;
   optionalFields: OptionalField[];
-  slots: SharedArrayBuffer[];
 }
 
+/** Positions [from, to) to encode into `buffer`, which is transferred (moved, not copied) here. */
 export interface BatchTask {
   task: number;
   from: number;
   to: number;
-  slot: number;
+  buffer: ArrayBuffer;
 }
 
-/** Bytes in the slot, or (if they did not fit, which batch records never come near) a copy. */
+/** The buffer, moved back, with `length` bytes of output; or (if they did not fit, which batch records never come near) a copy. */
 export interface BatchTaskResult {
   task: number;
-  slot: number;
+  buffer: ArrayBuffer;
   length: number;
   overflow?: Uint8Array;
   /** Records of each risk level in the task (for metrics). */
@@ -39,20 +40,17 @@ const PIECE_CHARS = 1 << 16;
 
 const data = workerData as BatchWorkerData;
 const encoder = createEncoder(data.format, data.optionalFields);
-const slots = data.slots.map((slot) => new Uint8Array(slot));
-// A task is built in private memory and copied into its shared slot once: V8 writes to shared
-// memory with relaxed atomics, which made encoding straight into the slot ~20% slower.
-const scratch = Buffer.allocUnsafe(slots[0]?.length ?? 0);
 const generator = new BatchGenerator(data.options);
 
-parentPort?.on('message', ({ task, from, to, slot }: BatchTask) => {
-  const writer = new ByteWriter(scratch);
+parentPort?.on('message', ({ task, from, to, buffer }: BatchTask) => {
+  const out = Buffer.from(buffer);
+  const writer = new ByteWriter(out);
   let piece = '';
   let overflow: string[] | undefined;
   const copy = (): void => {
     if (overflow === undefined && 3 * piece.length <= writer.room())
-      writer.position += scratch.write(piece, writer.position);
-    else (overflow ??= [scratch.toString('utf8', 0, writer.position)]).push(piece);
+      writer.position += out.write(piece, writer.position);
+    else (overflow ??= [out.toString('utf8', 0, writer.position)]).push(piece);
     piece = '';
   };
   const levels = { low: 0, medium: 0, high: 0 };
@@ -68,10 +66,9 @@ parentPort?.on('message', ({ task, from, to, slot }: BatchTask) => {
     if (piece.length >= PIECE_CHARS) copy();
   }
   copy();
-  if (overflow === undefined) slots[slot]?.set(scratch.subarray(0, writer.position));
   const result: BatchTaskResult =
     overflow === undefined
-      ? { task, slot, length: writer.position, levels }
-      : { task, slot, length: 0, overflow: Buffer.from(overflow.join('')), levels };
-  parentPort?.postMessage(result);
+      ? { task, buffer, length: writer.position, levels }
+      : { task, buffer, length: 0, overflow: Buffer.from(overflow.join('')), levels };
+  parentPort?.postMessage(result, [buffer]);
 });
