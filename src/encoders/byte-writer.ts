@@ -105,27 +105,26 @@ export class ByteWriter {
 
   /** `2026-01-01T00:00:00.000Z` for integer epoch milliseconds (as formatIsoTimestamp writes it). */
   isoTimestamp(epochMs: number): void {
-    const day = Math.floor(epochMs / MS_PER_DAY);
-    if (day !== cachedDay) {
-      cachedDay = day;
-      cachedDatePrefix = asciiBytes(formatIsoTimestamp(day * MS_PER_DAY).slice(0, 11));
+    // Everything up to the seconds changes once a minute: cached as bytes.
+    const minute = Math.floor(epochMs / 60_000);
+    if (minute !== cachedMinute) {
+      cachedMinute = minute;
+      cachedMinutePrefix = asciiBytes(formatIsoTimestamp(minute * 60_000).slice(0, 17));
     }
-    this.bytes(cachedDatePrefix);
-    let rest = epochMs - day * MS_PER_DAY;
-    const hours = Math.floor(rest / 3_600_000);
-    rest -= hours * 3_600_000;
-    const minutes = Math.floor(rest / 60_000);
-    rest -= minutes * 60_000;
+    this.bytes(cachedMinutePrefix);
+    const rest = epochMs - minute * 60_000;
     const seconds = Math.floor(rest / 1000);
+    const millis = rest - seconds * 1000;
     const buffer = this.buffer;
-    this.zeroPadded(hours, 2);
-    buffer[this.position++] = 0x3a; // ':'
-    this.zeroPadded(minutes, 2);
-    buffer[this.position++] = 0x3a;
-    this.zeroPadded(seconds, 2);
-    buffer[this.position++] = 0x2e; // '.'
-    this.zeroPadded(rest - seconds * 1000, 3);
-    buffer[this.position++] = 0x5a; // 'Z'
+    let at = this.position;
+    buffer[at++] = TWO_DIGITS[2 * seconds] ?? 0;
+    buffer[at++] = TWO_DIGITS[2 * seconds + 1] ?? 0;
+    buffer[at++] = 0x2e; // '.'
+    buffer[at++] = THREE_DIGITS[3 * millis] ?? 0;
+    buffer[at++] = THREE_DIGITS[3 * millis + 1] ?? 0;
+    buffer[at++] = THREE_DIGITS[3 * millis + 2] ?? 0;
+    buffer[at++] = 0x5a; // 'Z'
+    this.position = at;
   }
 
   // --- internal ---
@@ -175,10 +174,10 @@ const fractionTables: (FractionTable | undefined)[] = [undefined, 1, 2, 3, 4].ma
   }
   return { text, lengths };
 });
-const MS_PER_DAY = 86_400_000;
+const THREE_DIGITS = asciiBytes(Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0')).join(''));
 const TWO_DIGITS = Uint8Array.from(
   { length: 200 },
   (_, i) => 0x30 + (i % 2 === 0 ? Math.floor(i / 20) : (i >> 1) % 10),
 );
-let cachedDay = Number.NaN;
-let cachedDatePrefix: Uint8Array = new Uint8Array(0);
+let cachedMinute = Number.NaN;
+let cachedMinutePrefix: Uint8Array = new Uint8Array(0);
