@@ -34,7 +34,7 @@ export function addDriftScheduleOptions(command: Command): Command {
   return command
     .option(
       '--kind <list>',
-      `kinds of drift, comma-separated: ${driftKinds.join(', ')} (default: the SPEC scenario)`,
+      `kinds of drift, comma-separated: ${driftKinds.join(', ')} (the default is the SPEC scenario)`,
       specKinds,
     )
     .option('--shape <shape>', `how drift grows: ${driftShapeTypes.join(', ')}`, 'linear')

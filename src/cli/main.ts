@@ -11,6 +11,14 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => controller.abort(signal));
 }
 
+// A reader that goes away (`churn-datagen --help | head`) is not an error: the output sinks notice
+// it on their own and stop; anything else printed to a closed pipe is simply dropped.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
+
 process.exitCode = await run(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,

@@ -218,6 +218,19 @@ describe('batch', () => {
     expect(result.stderr).toBe('');
   });
 
+  it('help piped into head is no error either', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { binPath } = await import('../support/cli.ts');
+    const result = spawnSync(
+      'bash',
+      ['-c', `set -o pipefail; "${process.execPath}" "${binPath}" drift --help | head -n 1`],
+      { encoding: 'utf8', timeout: 30_000 },
+    );
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe('Usage: churn-datagen drift [options]\n');
+  });
+
   it('an existing file is replaced only when the new one is complete', async () => {
     const dir = tempDir();
     const path = join(dir, 'c.json');
