@@ -8,6 +8,7 @@ import { covariateFeatures, driftKinds, driftShapeTypes, recurringPeriods } from
 import type { RiskMix } from '../core/profiles.ts';
 import { normaliseRiskMix } from '../core/profiles.ts';
 import { UsageError } from '../errors.ts';
+import { resolveFormat } from './options.ts';
 import { parseDirection, parseUnitInterval } from './parse.ts';
 
 export interface DriftScheduleFlags {
@@ -91,6 +92,7 @@ export function checkDriftOutputFlags(flags: DriftOutputFlags & { output?: strin
   if (flags.controlOutput !== undefined && flags.controlTopic !== undefined) {
     throw new UsageError('--control-output: give either --control-output or --control-topic, not both');
   }
+  if (flags.controlOutput !== undefined) resolveFormat(flags.controlOutput, undefined, '--control-output');
   if (flags.controlTopic !== undefined && flags.controlTopic.trim() === '') {
     throw new UsageError("--control-topic: expected a topic name, got ''");
   }

@@ -147,14 +147,13 @@ export function loggerFor(flags: OutputFlags, io: CliIo): Logger {
   return createLogger(io.stderr, { format, quiet: flags.quiet, verbose: flags.verbose, now: io.now });
 }
 
-export function resolveFormat(output: string, format: string | undefined): FileFormat {
+export function resolveFormat(output: string, format: string | undefined, flag = '--output'): FileFormat {
   if (format !== undefined) return parseFormat('--format', format);
   if (output === '-') return 'jsonl';
   const inferred = formatFromPath(output);
   if (inferred === undefined) {
-    throw new UsageError(
-      `--output: cannot tell the format of '${output}' from its extension; add --format ${fileFormats.join(', ')}`,
-    );
+    const fix = flag === '--output' ? `add --format ${fileFormats.join(', ')}` : `use one of ${fileFormats.join(', ')}`;
+    throw new UsageError(`${flag}: cannot tell the format of '${output}' from its extension; ${fix}`);
   }
   return inferred;
 }
@@ -175,14 +174,14 @@ export function checkOutputFlags(flags: OutputFlags): void {
   if (flags.topic.trim() === '') throw new UsageError("--topic: expected a topic name, got ''");
 }
 
-/** Opens the byte sink of --output; bad paths are usage errors naming --output. */
-export async function openByteSink(output: string, io: CliIo): Promise<Sink> {
+/** Opens the byte sink of `flag` (--output by default); bad paths are usage errors naming it. */
+export async function openByteSink(output: string, io: CliIo, flag = '--output'): Promise<Sink> {
   if (output === '-') return new StreamSink(io.stdout, 'stdout');
   try {
     return await FileSink.open(output);
   } catch (error) {
     if (error instanceof DatagenError && error.code === 'INVALID_ARGUMENT')
-      throw new UsageError(`--output: ${error.message}`);
+      throw new UsageError(`${flag}: ${error.message}`);
     throw error;
   }
 }
@@ -192,10 +191,11 @@ export async function openRecordSink(
   flags: OutputFlags,
   io: CliIo,
   options: { optionalFields: readonly OptionalField[]; flushEachWrite: boolean },
+  flag = '--output',
 ): Promise<RecordSink> {
   if (flags.output !== undefined) {
-    const format = resolveFormat(flags.output, flags.format);
-    const sink = await openByteSink(flags.output, io);
+    const format = resolveFormat(flags.output, flags.format, flag);
+    const sink = await openByteSink(flags.output, io, flag);
     if (format === 'parquet') return new ParquetRecordSink(sink, options.optionalFields);
     return new EncodedRecordSink(
       new EncodedOutput(createEncoder(format, options.optionalFields), sink),

@@ -127,7 +127,7 @@ async function openControlSink(
 ): Promise<RecordSink | undefined> {
   const { control, flags } = options;
   if (control?.output !== undefined) {
-    return openRecordSink({ ...flags, output: control.output, format: undefined }, io, sinkOptions);
+    return openRecordSink({ ...flags, output: control.output, format: undefined }, io, sinkOptions, '--control-output');
   }
   if (control?.topic !== undefined) return connectKafka({ ...flags, topic: control.topic }, io);
   return undefined;
@@ -135,7 +135,7 @@ async function openControlSink(
 
 /** The manifest as pretty JSON, written like any output: complete or not at all. */
 async function writeManifest(path: string, manifest: DriftManifest, io: CliIo): Promise<void> {
-  const sink = await openByteSink(path, io);
+  const sink = await openByteSink(path, io, '--manifest');
   await sink.write(Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`));
   await sink.close();
 }

@@ -60,4 +60,9 @@ export class EncodedRecordSink implements RecordSink {
     await this.#output.end();
     return this.stats;
   }
+
+  /** Abandons the output: a file's temporary copy is removed. */
+  async abort(): Promise<void> {
+    await this.#output.abort();
+  }
 }

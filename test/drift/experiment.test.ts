@@ -4,7 +4,7 @@
  * flags none; concept drift keeps the features while an early-trained classifier fails late.
  * Files are written by the CLI and read back with JSON.parse.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -310,15 +310,28 @@ describe('bad drift flags: one line naming the flag and the value, exit 2, no fi
       /give either --control-output or --control-topic/,
     ],
     [['drift', '--control-output', 'OUT'], /the output, control output and manifest must be different files/],
+    [['drift', '--manifest', 'MISSING_DIR'], /^churn-datagen: --manifest: directory '.*' does not exist$/],
+    [['drift', '--control-output', 'MISSING_DIR'], /^churn-datagen: --control-output: directory '.*' does not exist$/],
+    [
+      ['drift', '--control-output', 'NO_FORMAT'],
+      /--control-output: cannot tell the format of '.*c\.txt' from its extension/,
+    ],
   ])('%j', async (args, message) => {
     const dir = tempDir();
-    const paths = { OUT: join(dir, 'out.jsonl'), MANIFEST: join(dir, 'm.json'), CONTROL: join(dir, 'c.jsonl') };
+    const paths = {
+      OUT: join(dir, 'out.jsonl'),
+      MANIFEST: join(dir, 'm.json'),
+      CONTROL: join(dir, 'c.jsonl'),
+      MISSING_DIR: join(dir, 'missing', 'x.jsonl'),
+      NO_FORMAT: join(dir, 'c.txt'),
+    };
     const resolved = args.map((a) => (a in paths ? paths[a as keyof typeof paths] : a));
     const result = await runInProcess([...resolved, '--fast', '--output', paths.OUT]);
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr.trimEnd()).toMatch(message);
     for (const path of Object.values(paths)) expect(existsSync(path)).toBe(false);
+    expect(readdirSync(dir)).toEqual([]); // no temporary files either
   });
 });
 

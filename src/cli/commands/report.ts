@@ -80,10 +80,10 @@ async function runReport(input: string, flags: ReportFlags, io: CliIo): Promise<
     throw error;
   }
   // Open both outputs first, so a bad path fails before the (long) analysis.
-  const html = await openByteSink(flags.out, io).catch(rename('--out', '--output'));
-  const json = await openByteSink(jsonPath, io).catch(async (error: unknown) => {
+  const html = await openByteSink(flags.out, io, '--out');
+  const json = await openByteSink(jsonPath, io, '--json').catch(async (error: unknown) => {
     await html.abort();
-    return rename('--json', '--output')(error);
+    throw error;
   });
   try {
     const report = await buildDriftReport(input, { manifest, windows, alpha, maxPerWindow });
@@ -107,12 +107,4 @@ async function runReport(input: string, flags: ReportFlags, io: CliIo): Promise<
     await json.abort();
     throw error;
   }
-}
-
-/** openByteSink names --output in its errors; this command's flags are --out and --json. */
-function rename(flag: string, original: string): (error: unknown) => never {
-  return (error: unknown) => {
-    if (error instanceof UsageError) throw new UsageError(error.message.replace(original, flag));
-    throw error;
-  };
 }
