@@ -15,6 +15,7 @@ import type { Logger } from './log.ts';
 import type { OutputFlags, ResolvedSeed } from './options.ts';
 import { announceSeed, connectKafka, loggerFor, openByteSink, openRecordSink } from './options.ts';
 import type { DriftManifest } from '../core/manifest.ts';
+import type { DriftSchedule } from '../core/drift-schedule.ts';
 import type { RecordSink } from '../sinks/record-sink.ts';
 import { startRunMetrics } from './metrics.ts';
 
@@ -29,6 +30,8 @@ export interface TimedCommandOptions {
   askedPerMinute: number;
   /** The paired control stream and where it goes (a file or stdout, or a Kafka topic). */
   control?: { source: TimedSource; output?: string | undefined; topic?: string | undefined } | undefined;
+  /** The drift schedule, for the metrics. */
+  schedule?: DriftSchedule | undefined;
   /** The drift manifest, written before the first record. */
   manifest?: { path: string; content: DriftManifest } | undefined;
 }
@@ -51,6 +54,7 @@ export async function runTimedCommand(options: TimedCommandOptions, io: CliIo): 
   if (options.manifest !== undefined) logger.info(`drift manifest written to ${options.manifest.path}`);
   const active = await startRunMetrics(flags, logger, () => sink.stats);
   active?.metrics.setAskedRate(options.askedPerMinute);
+  if (options.schedule !== undefined) active?.metrics.followDrift(options.schedule);
   if (active !== undefined && sink instanceof KafkaRecordSink) {
     sink.onAcknowledged = (latencyMs) => active.metrics.observeSendLatency(latencyMs);
   }

@@ -8,6 +8,8 @@ import type { AddressInfo } from 'node:net';
 import type * as PromClientModule from 'prom-client';
 import type { CustomerRecord } from '../core/schema.ts';
 import type { DeliveryStats } from '../sinks/record-sink.ts';
+import type { DriftSchedule } from '../core/drift-schedule.ts';
+import { componentStrength } from '../core/drift-schedule.ts';
 
 /** The metric names, also used by deploy/grafana and the docs. */
 export const metricNames = {
@@ -16,6 +18,7 @@ export const metricNames = {
   failed: 'churn_datagen_records_failed_total',
   driftFactor: 'churn_datagen_drift_factor',
   driftProgress: 'churn_datagen_drift_progress',
+  driftStrength: 'churn_datagen_drift_strength',
   askedRate: 'churn_datagen_rate_asked_per_minute',
   achievedRate: 'churn_datagen_rate_achieved_per_minute',
   sendLatency: 'churn_datagen_send_latency_seconds',
@@ -36,6 +39,8 @@ export class RunMetrics {
   readonly #generated: InstanceType<PromClient['Counter']>;
   readonly #driftFactor: InstanceType<PromClient['Gauge']>;
   readonly #driftProgress: InstanceType<PromClient['Gauge']>;
+  readonly #driftStrength: InstanceType<PromClient['Gauge']>;
+  #schedule: DriftSchedule | undefined;
   readonly #askedRate: InstanceType<PromClient['Gauge']>;
   readonly #sendLatency: InstanceType<PromClient['Histogram']>;
   #source: RunMetricsSource | undefined;
@@ -95,6 +100,12 @@ export class RunMetrics {
       help: 'Progress of the drift schedule, 0..1.',
       registers: [registry],
     });
+    this.#driftStrength = new client.Gauge({
+      name: metricNames.driftStrength,
+      help: 'Current strength of each kind of drift in the schedule, 0..its magnitude.',
+      labelNames: ['kind'],
+      registers: [registry],
+    });
     this.#askedRate = new client.Gauge({
       name: metricNames.askedRate,
       help: 'Records per minute asked for.',
@@ -134,6 +145,11 @@ export class RunMetrics {
     this.#askedRate.set(perMinute);
   }
 
+  /** Reports the strength of each kind of drift in `schedule` as records are counted. */
+  followDrift(schedule: DriftSchedule): void {
+    this.#schedule = schedule;
+  }
+
   setDriftFactor(factor: number): void {
     this.#driftFactor.set(factor);
   }
@@ -149,11 +165,23 @@ export class RunMetrics {
       else high++;
     }
     this.countLevels({ low, medium, high });
-    const progress = records[records.length - 1]?.drift_progress;
-    if (progress !== undefined) {
-      this.#driftProgress.set(progress);
-      this.#driftFactor.set(progress);
+    const last = records[records.length - 1];
+    const progress = last?.drift_progress;
+    if (last === undefined || progress === undefined) return;
+    this.#driftProgress.set(progress);
+    const schedule = this.#schedule;
+    if (schedule === undefined) {
+      this.#driftFactor.set(progress); // the SPEC scenario: factor = progress
+      return;
     }
+    const eventMs = Date.parse(last.timestamp);
+    let factor = 0; // the feature drift factor is the class-conditional strength
+    for (const component of schedule.components) {
+      const strength = componentStrength(component, progress, eventMs);
+      this.#driftStrength.set({ kind: component.kind }, strength);
+      if (component.kind === 'class-conditional') factor = strength;
+    }
+    this.#driftFactor.set(factor);
   }
 
   countLevels(levels: { low: number; medium: number; high: number }): void {

@@ -44,6 +44,7 @@ describe('Prometheus metrics', () => {
       driftProgression: true,
       startMs: 0,
     });
+    metrics.followDrift(source.schedule!);
     const run = await runTimed(source, sink, {
       clock: new SimulatedClock(),
       onProgress: (p) => metrics.countRecords(p.released),
@@ -65,6 +66,8 @@ describe('Prometheus metrics', () => {
     expect(value(text, metricNames.askedRate)).toBe(600);
     expect(value(text, metricNames.driftProgress)).toBeCloseTo(599 / 600, 5);
     expect(value(text, metricNames.driftFactor)).toBeCloseTo(599 / 600, 5);
+    expect(value(text, metricNames.driftStrength, '{kind="prior"}')).toBeCloseTo(599 / 600, 5);
+    expect(value(text, metricNames.driftStrength, '{kind="class-conditional"}')).toBeCloseTo(599 / 600, 5);
     expect(health.status).toBe(200);
   });
 

@@ -160,6 +160,7 @@ async function runStreamCommand(
       source,
       optionalFields: driftProgression ? ['drift_progress', 'drift_phase'] : [],
       askedPerMinute,
+      schedule,
       control: withControl
         ? {
             source: streamSource({ ...streamOptions, control: true }),
