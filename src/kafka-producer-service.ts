@@ -5,6 +5,7 @@
 import type { RiskMix } from './core/profiles.ts';
 import type { CustomerRecord } from './core/schema.ts';
 import { randomSeed } from './generator.ts';
+import type { DriftComponent } from './core/drift-schedule.ts';
 import { defaultRatePerMinute, streamSource } from './modes/stream.ts';
 import type { TimedRunResult } from './modes/timed.ts';
 import { runTimed } from './modes/timed.ts';
@@ -26,6 +27,8 @@ export interface StreamCustomersOptions {
   durationMinutes?: number | undefined;
   /** Apply the drift scenario over the duration. */
   driftProgression?: boolean | undefined;
+  /** Kinds, shapes and magnitudes of drift (see DriftComponent); implies driftProgression. */
+  driftComponents?: readonly DriftComponent[] | undefined;
   riskDistribution?: RiskMix | undefined;
   /** Event time of the first customer (default now). */
   start?: Date | number | undefined;
@@ -64,6 +67,7 @@ export class KafkaProducerService {
       ratePerMinute: options.ratePerMinute ?? defaultRatePerMinute,
       durationMinutes: options.durationMinutes,
       driftProgression: options.driftProgression,
+      driftComponents: options.driftComponents,
       riskDistribution: options.riskDistribution,
       overlap: this.#options.overlap,
       startMs: start instanceof Date ? start.getTime() : start,

@@ -33,6 +33,28 @@ describe('KafkaProducerService (library)', () => {
     expect(messages.filter((m) => m.record.drift_progress !== undefined)).toHaveLength(600);
   });
 
+  it('streams a chosen kind of drift: concept drift hitting at half time, phases in records and headers', async () => {
+    const service = new KafkaProducerService({ bootstrapServers: broker.bootstrap, topic: 'svc-concept', seed: 3 });
+    const run = await service.streamCustomers({
+      ratePerMinute: 600,
+      durationMinutes: 0.5,
+      driftComponents: [{ kind: 'concept', shape: { type: 'sudden', at: 0.5 }, magnitude: 1, direction: 1 }],
+      clock: new SimulatedClock(),
+      start: Date.parse('2026-01-01T00:00:00Z'), // (a Kafka timestamp of 0 would mean "now")
+    });
+    expect(run.stats).toEqual({ sent: 300, acknowledged: 300, failed: 0 });
+    await service.close();
+    const messages = (await consume(broker.bootstrap, 'svc-concept')).sort((a, b) => a.timestamp - b.timestamp);
+    expect(messages.map((m) => m.headers.drift_phase)).toEqual([
+      ...new Array<string>(150).fill('baseline'),
+      ...new Array<string>(150).fill('drifted'),
+    ]);
+    const lowShare = (ms: typeof messages): number =>
+      ms.filter((m) => m.record.true_risk_level === 'low').length / ms.length;
+    expect(lowShare(messages.slice(0, 150))).toBeGreaterThan(0.35);
+    expect(lowShare(messages.slice(150))).toBe(0); // every label one level riskier
+  });
+
   it('rejects an unreachable cluster with a KAFKA error', async () => {
     const service = new KafkaProducerService({ bootstrapServers: '127.0.0.1:1', topic: 'x', connectTimeoutMs: 2000 });
     await expect(service.sendBatch([])).rejects.toMatchObject({
