@@ -9,7 +9,7 @@ import type { RiskMix } from '../core/profiles.ts';
 import { normaliseRiskMix } from '../core/profiles.ts';
 import { UsageError } from '../errors.ts';
 import { resolveFormat } from './options.ts';
-import { parseDirection, parseUnitInterval } from './parse.ts';
+import { parseDirection, parsePositiveFraction, parseUnitInterval } from './parse.ts';
 
 export interface DriftScheduleFlags {
   kind: string;
@@ -67,9 +67,7 @@ export function addDriftOutputOptions(command: Command): Command {
 export function parseDriftComponents(flags: DriftScheduleFlags): DriftComponent[] {
   const kinds = parseList('--kind', flags.kind, driftKinds);
   const shape = parseShape(flags);
-  const magnitude = parseUnitInterval('--magnitude', flags.magnitude);
-  if (magnitude === 0)
-    throw new UsageError(`--magnitude: expected a number above 0 and at most 1, got '${flags.magnitude}'`);
+  const magnitude = parsePositiveFraction('--magnitude', flags.magnitude);
   const direction = parseDirection('--direction', flags.direction);
   const targetMix = parseTargetMix(flags.targetMix);
   const features: CovariateFeature[] = parseList('--features', flags.features, covariateFeatures);
@@ -129,8 +127,7 @@ function parseShape(flags: DriftScheduleFlags): DriftShape {
     case 'sudden':
       return { type: 'sudden', at: parseUnitInterval('--at', flags.at) };
     case 'sigmoid': {
-      const width = parseUnitInterval('--width', flags.width);
-      if (width === 0) throw new UsageError(`--width: expected a number above 0 and at most 1, got '${flags.width}'`);
+      const width = parsePositiveFraction('--width', flags.width);
       return { type: 'sigmoid', center: parseUnitInterval('--at', flags.at), width };
     }
     case 'recurring': {

@@ -140,7 +140,7 @@ export function announceSeed(logger: Logger, resolved: ResolvedSeed): void {
 }
 
 /** The logger a command's flags ask for. */
-export function loggerFor(flags: OutputFlags, io: CliIo): Logger {
+export function loggerFor(flags: Pick<OutputFlags, 'logFormat' | 'quiet' | 'verbose'>, io: CliIo): Logger {
   const format = logFormats.find((f) => f === flags.logFormat);
   if (format === undefined)
     throw new UsageError(`--log-format: expected one of ${logFormats.join(', ')}, got '${flags.logFormat}'`);

@@ -36,6 +36,13 @@ export function parseUnitInterval(flag: string, raw: string): number {
   return value;
 }
 
+/** A share above 0 and at most 1 (a strength, a width). */
+export function parsePositiveFraction(flag: string, raw: string): number {
+  const value = DECIMAL.test(raw) ? Number(raw) : Number.NaN;
+  if (!(value > 0 && value <= 1)) throw invalid(flag, raw, 'a number above 0 and at most 1');
+  return value;
+}
+
 export function parseDirection(flag: string, raw: string): 1 | -1 {
   if (raw === '1' || raw === '+1' || raw === 'riskier') return 1;
   if (raw === '-1' || raw === 'healthier') return -1;

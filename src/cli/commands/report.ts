@@ -11,8 +11,8 @@ import {
 } from '../../report/index.ts';
 import type { CliIo } from '../io.ts';
 import { exitCodes } from '../io.ts';
-import { createLogger, logFormats } from '../log.ts';
-import { openByteSink } from '../options.ts';
+import { logFormats } from '../log.ts';
+import { loggerFor, openByteSink } from '../options.ts';
 import { parsePositiveInteger, parseUnitInterval } from '../parse.ts';
 
 interface ReportFlags {
@@ -56,10 +56,7 @@ Examples:
 }
 
 async function runReport(input: string, flags: ReportFlags, io: CliIo): Promise<number> {
-  const format = logFormats.find((f) => f === flags.logFormat);
-  if (format === undefined)
-    throw new UsageError(`--log-format: expected one of ${logFormats.join(', ')}, got '${flags.logFormat}'`);
-  const logger = createLogger(io.stderr, { format, quiet: flags.quiet, now: io.now });
+  const logger = loggerFor(flags, io);
   const windows = parsePositiveInteger('--windows', flags.windows);
   if (windows < 2)
     throw new UsageError(`--windows: expected at least 2 (a reference and one to compare), got '${flags.windows}'`);
