@@ -157,8 +157,9 @@ export function driftEffectsAt(schedule: DriftSchedule, elapsedMs: number, event
   let covariate: CovariateScales = noCovariateShift;
   const phases: DriftPhase[] = [];
   for (const component of schedule.components) {
-    const s = componentStrength(component, p, eventMs);
-    phases.push(componentPhase(component, p, eventMs));
+    const value = shapeValue(component.shape, p, eventMs);
+    const s = component.magnitude * value;
+    phases.push(phaseOf(component.shape, value, eventMs));
     switch (component.kind) {
       case 'prior': {
         const to = component.targetMix ?? driftScenarioEndMix;
@@ -196,13 +197,7 @@ export function driftEffectsAt(schedule: DriftSchedule, elapsedMs: number, event
  * (recurring drift on its way back).
  */
 export function componentPhase(component: DriftComponent, progress: number, eventMs: number): DriftPhase {
-  const value = shapeValue(component.shape, progress, eventMs);
-  if (value <= 0) return 'baseline';
-  if (value >= 1) return 'drifted';
-  if (component.shape.type === 'recurring') {
-    return cyclePosition(component.shape.period, eventMs) < 0.5 ? 'rising' : 'falling';
-  }
-  return 'rising';
+  return phaseOf(component.shape, shapeValue(component.shape, progress, eventMs), eventMs);
 }
 
 /** Shape value 0..1 before the magnitude. */
@@ -238,6 +233,14 @@ function cyclePosition(period: RecurringPeriod, eventMs: number): number {
   const offset = period === 'weekly' ? MONDAY_OFFSET_MS : 0;
   const within = (((eventMs - offset) % length) + length) % length;
   return within / length;
+}
+
+/** The phase of a shape whose value at `eventMs` is `value`. */
+function phaseOf(shape: DriftShape, value: number, eventMs: number): DriftPhase {
+  if (value <= 0) return 'baseline';
+  if (value >= 1) return 'drifted';
+  if (shape.type === 'recurring') return cyclePosition(shape.period, eventMs) < 0.5 ? 'rising' : 'falling';
+  return 'rising';
 }
 
 function combinedPhase(phases: readonly DriftPhase[]): DriftPhase {
