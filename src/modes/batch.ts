@@ -18,7 +18,7 @@ import type { OutputFormat } from '../encoders/index.ts';
 import { createEncoder } from '../encoders/index.ts';
 import type { DeliveryStats, RecordSink } from '../sinks/record-sink.ts';
 import type { Sink } from '../sinks/types.ts';
-import { EncodedOutput } from './encoded-output.ts';
+import { EncodedOutput, writeEach } from './encoded-output.ts';
 import type { RecordObserver } from './encoded-output.ts';
 
 export interface BatchOptions {
@@ -120,25 +120,23 @@ export function* batchRecords(
  * copy is removed, a stream keeps what it passed on) on interruption or error.
  */
 export async function writeBatch(options: WriteBatchOptions): Promise<BatchResult> {
-  const { sink, signal, observe } = options;
+  const { sink, observe } = options;
   const output = new EncodedOutput(createEncoder(options.format), sink, options.chunkBytes);
   const generator = new BatchGenerator(options);
   const total = batchSize(options);
+  let position = 0;
   try {
-    let interrupted = false;
-    for (let position = 0; position < total; position++) {
-      generator.generate(position);
-      output.addFields(generator);
-      observe?.(generator.fields);
-      if (!output.full) continue;
-      await output.flush();
-      options.onProgress?.(output.records, sink.bytesWritten);
-      if (sink.closedByReader) break;
-      if (signal?.aborted === true) {
-        interrupted = position + 1 < total;
-        break;
-      }
-    }
+    const { interrupted } = await writeEach(
+      output,
+      () => {
+        if (position >= total) return false;
+        generator.generate(position++);
+        output.addFields(generator);
+        observe?.(generator.fields);
+        return true;
+      },
+      options,
+    );
     if (interrupted) await output.abort();
     else await output.end();
     options.onProgress?.(output.records, sink.bytesWritten);

@@ -163,7 +163,7 @@ export interface WriteRecordsResult {
 }
 
 /**
- * Writes all records, stopping between chunks when `signal` aborts or the sink's reader has gone.
+ * Writes all records, stopping between records when `signal` aborts or the sink's reader has gone.
  * Leaves completing (end) or abandoning (abort) the output to the caller.
  */
 export async function writeRecords(
@@ -171,12 +171,35 @@ export async function writeRecords(
   output: EncodedOutput,
   options: WriteRecordsOptions = {},
 ): Promise<WriteRecordsResult> {
-  const { signal, onProgress, observe } = options;
+  const { observe } = options;
+  const iterator = records[Symbol.iterator]();
+  return writeEach(
+    output,
+    () => {
+      const next = iterator.next();
+      if (next.done === true) return false;
+      output.add(next.value);
+      observe?.(next.value);
+      return true;
+    },
+    options,
+  );
+}
+
+/**
+ * The write loop of every encoded output: `addNext` adds the next record to the output and says
+ * whether there was one; full chunks are flushed (waiting for backpressure) as they fill. Stops
+ * between records when `signal` aborts or the sink's reader has gone; leaves completing or
+ * abandoning the output to the caller.
+ */
+export async function writeEach(
+  output: EncodedOutput,
+  addNext: () => boolean,
+  options: Pick<WriteRecordsOptions, 'signal' | 'onProgress'> = {},
+): Promise<WriteRecordsResult> {
+  const { signal, onProgress } = options;
   const sink = output.sink;
-  for (const record of records) {
-    if (signal?.aborted === true) return { records: output.records, interrupted: true };
-    output.add(record);
-    observe?.(record);
+  while (signal?.aborted !== true && addNext()) {
     if (!output.full) continue;
     await output.flush();
     onProgress?.(output.records, sink.bytesWritten);
