@@ -56,19 +56,14 @@ export class EncodedOutput {
   /** Encodes one record into the current chunk (synchronous: no per-record promise). */
   add(record: CustomerRecord): void {
     const encoder = this.#encoder;
-    if (encoder.encodeInto !== undefined && encoder.maxBytes !== undefined) {
-      // Fast path: bytes straight into the chunk, when the record surely fits (the chunk has
-      // slack beyond chunkBytes, and callers flush once it is full).
-      const chunk = this.#current();
-      if (this.#used + 3 * this.#piece.length + encoder.maxBytes(record) <= chunk.length) {
-        this.#copyPiece();
-        const writer = this.#writer;
-        writer.buffer = chunk;
-        writer.position = this.#used;
-        encoder.encodeInto(record, this.#records++, writer);
-        this.#used = writer.position;
-        return;
-      }
+    const writer =
+      encoder.encodeInto !== undefined && encoder.maxBytes !== undefined
+        ? this.#writerWithRoom(encoder.maxBytes(record))
+        : undefined;
+    if (writer !== undefined) {
+      encoder.encodeInto?.(record, this.#records++, writer);
+      this.#used = writer.position;
+      return;
     }
     this.#piece += encoder.encode(record, this.#records++);
     if (this.#piece.length >= PIECE_CHARS) this.#copyPiece();
@@ -80,16 +75,12 @@ export class EncodedOutput {
    */
   addFields(customer: { fields: CustomerFields; index: number; eventMs: number; record(): CustomerRecord }): void {
     const encoder = this.#encoder;
-    const chunk = this.#current();
-    if (encoder.encodeFieldsInto === undefined || this.#used + 3 * this.#piece.length + maxFieldsBytes > chunk.length) {
+    const writer = encoder.encodeFieldsInto === undefined ? undefined : this.#writerWithRoom(maxFieldsBytes);
+    if (writer === undefined) {
       this.add(customer.record());
       return;
     }
-    this.#copyPiece();
-    const writer = this.#writer;
-    writer.buffer = chunk;
-    writer.position = this.#used;
-    encoder.encodeFieldsInto(customer.fields, customer.index, customer.eventMs, this.#records++, writer);
+    encoder.encodeFieldsInto?.(customer.fields, customer.index, customer.eventMs, this.#records++, writer);
     this.#used = writer.position;
   }
 
@@ -126,6 +117,21 @@ export class EncodedOutput {
 
   #current(): Buffer {
     return this.#chunks[this.#turn === 0 ? 0 : 1];
+  }
+
+  /**
+   * The byte writer at the end of the current chunk (pending string text copied in first), when
+   * `bytes` more surely fit: the chunk has slack beyond chunkBytes and callers flush once it is
+   * full. Undefined otherwise (then the string path takes the record).
+   */
+  #writerWithRoom(bytes: number): ByteWriter | undefined {
+    const chunk = this.#current();
+    if (this.#used + 3 * this.#piece.length + bytes > chunk.length) return undefined;
+    this.#copyPiece();
+    const writer = this.#writer;
+    writer.buffer = chunk;
+    writer.position = this.#used;
+    return writer;
   }
 
   #copyPiece(): void {
