@@ -10,6 +10,7 @@ import {
   covariateDrivers,
   covariateFeatures,
   driftEffectsAt,
+  shapeValue,
 } from './drift-schedule.ts';
 import type { RiskMix } from './profiles.ts';
 import { rngAlgorithm } from './random.ts';
@@ -159,7 +160,7 @@ function describeComponent(component: DriftComponent, schedule: DriftSchedule): 
     const steps = 100_000;
     for (let i = 0; i <= steps; i++) {
       const p = i / steps;
-      const s = componentStrength(component, p, schedule.startMs + p * schedule.durationMs) / component.magnitude;
+      const s = shapeValue(component.shape, p, schedule.startMs + p * schedule.durationMs);
       if (fraction === 0 ? s > 0 : s >= fraction - 1e-12) {
         return { progress: p, time: formatIsoTimestamp(Math.round(schedule.startMs + p * schedule.durationMs)) };
       }

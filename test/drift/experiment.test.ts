@@ -18,6 +18,7 @@ import {
   specDriftComponents,
 } from '../../src/core/drift-schedule.ts';
 import type { DriftManifest } from '../../src/core/manifest.ts';
+import { driftManifest } from '../../src/core/manifest.ts';
 import { CounterRng } from '../../src/core/random.ts';
 import type { CustomerRecord } from '../../src/core/schema.ts';
 import { numericFeatures } from '../../src/core/schema.ts';
@@ -118,6 +119,49 @@ describe('per kind of drift, KS between the first and last windows flags exactly
     expect(manifest.drifted_features).toEqual(['total_revenue', 'avg_order_value']);
     expect(manifest.stable_features).toHaveLength(numericFeatures.length - 2);
     expect(manifest.label_drift).toBe(true);
+  });
+});
+
+describe('the manifest says when', () => {
+  const manifestOf = (shape: DriftComponent['shape']): DriftManifest =>
+    driftManifest(
+      makeDriftSchedule({
+        startMs: Date.parse(fixedStart),
+        durationMs: 3_600_000,
+        baseMix: { low: 0.5, medium: 0.3, high: 0.2 },
+        components: [{ kind: 'covariate', shape, magnitude: 0.5, direction: 1 }],
+      }),
+      { seed: 1, ratePerMinute: 60, shard: '0/1' },
+    );
+
+  it('onset, half and full strength of progress-driven shapes, as progress and time', () => {
+    const sudden = manifestOf({ type: 'sudden', at: 0.3 }).components[0]!;
+    expect([sudden.onset, sudden.half, sudden.full]).toEqual(
+      new Array(3).fill({ progress: 0.3, time: '2026-01-01T00:18:00.000Z' }),
+    );
+    const linear = manifestOf({ type: 'linear' }).components[0]!;
+    expect([linear.onset?.progress, linear.half?.progress, linear.full?.progress]).toEqual([0.00001, 0.5, 1]);
+    expect(linear.full?.time).toBe('2026-01-01T01:00:00.000Z');
+    const sigmoid = manifestOf({ type: 'sigmoid', center: 0.6, width: 0.05 }).components[0]!;
+    expect(sigmoid.half?.progress).toBeCloseTo(0.6, 2);
+  });
+
+  it('recurring drift gives its period and peaks instead, and a timeline fine enough to draw the cycle', () => {
+    const manifest = manifestOf({ type: 'recurring', period: 'daily' });
+    expect(manifest.components[0]).toMatchObject({ period: 'daily', peaks: 'daily at 12:00 UTC' });
+    expect(manifest.components[0]!.onset).toBeUndefined();
+    const long = driftManifest(
+      makeDriftSchedule({
+        startMs: 0,
+        durationMs: 7 * 86_400_000,
+        baseMix: { low: 0.5, medium: 0.3, high: 0.2 },
+        components: [{ kind: 'prior', shape: { type: 'recurring', period: 'daily' }, magnitude: 1, direction: 1 }],
+      }),
+      { seed: 1, ratePerMinute: 60, shard: '0/1' },
+    );
+    expect(long.timeline).toHaveLength(7 * 48 + 1);
+    const noon = long.timeline.find((point) => point.time === '1970-01-01T12:00:00.000Z');
+    expect(noon).toMatchObject({ phase: 'drifted', strength: { prior: 1 }, mix: { low: 0.1, medium: 0.3, high: 0.6 } });
   });
 });
 
