@@ -40,9 +40,15 @@ export class ByteWriter {
     this.position += encoder.encodeInto(text, this.buffer.subarray(this.position)).written;
   }
 
+  /** One byte (a quote, a brace): a store, cheaper than set() for a single byte. */
+  byte(code: number): void {
+    this.buffer[this.position++] = code;
+  }
+
   /** A number as String(value) would write it; integers take the fast path. */
   number(value: number): void {
-    if (value >= 0 && value < 1e15 && Math.floor(value) === value) this.#digits(value);
+    if (value >= 0 && value <= INT32_MAX && (value | 0) === value) this.#int32(value | 0);
+    else if (value >= 0 && value < 1e15 && Math.floor(value) === value) this.#digits(value);
     else this.ascii(String(value));
   }
 
@@ -51,39 +57,31 @@ export class ByteWriter {
    * trailing zeros and a bare point dropped.
    */
   decimal(value: number, places: number, scale: number): void {
-    if (!(value >= 0 && value < 1e15 / scale)) {
-      this.ascii(String(Math.round(value * scale) / scale));
-      return;
-    }
-    const scaled = Math.round(value * scale);
-    const whole = Math.floor(scaled / scale);
-    let fraction = scaled - whole * scale;
-    if (whole < 10) this.buffer[this.position++] = 0x30 + whole;
-    else this.#digits(whole);
-    if (fraction === 0) return;
     const table = fractionTables[places];
-    if (table !== undefined) {
-      // ".5", ".05", ".0512": precomputed, since the trailing-zero and digit loops cost more.
-      const buffer = this.buffer;
-      const length = table.lengths[fraction] ?? 0;
-      const from = fraction * FRACTION_WIDTH;
-      for (let i = 0; i < length; i++) buffer[this.position + i] = table.text[from + i] ?? 0;
-      this.position += length;
-      return;
-    }
-    let width = places;
-    while (fraction % 10 === 0) {
-      fraction /= 10;
-      width--;
-    }
-    const buffer = this.buffer;
-    buffer[this.position++] = 0x2e; // '.'
-    for (let i = width - 1; i >= 0; i--) {
-      const rest = Math.floor(fraction / 10);
-      buffer[this.position + i] = 0x30 + fraction - rest * 10;
-      fraction = rest;
-    }
-    this.position += width;
+    const scaled = Math.round(value * scale);
+    if (table !== undefined && value >= 0 && scaled <= INT32_MAX) this.#fixed(scaled, scale, table);
+    else this.#anyDecimal(value, places, scale);
+  }
+
+  /** decimal(value, 2, 100) (money), with the divisions by a constant the compiler turns into multiplications. */
+  cents(value: number): void {
+    const scaled = Math.round(value * 100);
+    if (value >= 0 && scaled <= INT32_MAX) this.#fixed(scaled | 0, 100, CENTS);
+    else this.#anyDecimal(value, 2, 100);
+  }
+
+  /** decimal(value, 3, 1000) (order frequency). */
+  thousandths(value: number): void {
+    const scaled = Math.round(value * 1000);
+    if (value >= 0 && scaled <= INT32_MAX) this.#fixed(scaled | 0, 1000, THOUSANDTHS);
+    else this.#anyDecimal(value, 3, 1000);
+  }
+
+  /** decimal(value, 4, 10000) (rates). */
+  tenThousandths(value: number): void {
+    const scaled = Math.round(value * 10000);
+    if (value >= 0 && scaled <= INT32_MAX) this.#fixed(scaled | 0, 10000, TEN_THOUSANDTHS);
+    else this.#anyDecimal(value, 4, 10000);
   }
 
   /** A non-negative integer below 10^15, zero-padded to `width` digits. */
@@ -129,15 +127,83 @@ export class ByteWriter {
 
   // --- internal ---
 
-  /** A non-negative integer below 10^15 in decimal. */
-  #digits(value: number): void {
+  /** `scaled / scale` for a non-negative int32 `scaled`: the whole part, then the table's fraction text. */
+  #fixed(scaled: number, scale: number, table: FractionTable): void {
+    const whole = (scaled / scale) | 0;
+    const fraction = scaled - whole * scale;
+    this.#int32(whole);
+    if (fraction === 0) return;
+    // ".5", ".05", ".0512": precomputed, since the trailing-zero and digit loops cost more.
     const buffer = this.buffer;
-    if (value < 10) {
-      buffer[this.position++] = 0x30 + value;
+    const text = table.text;
+    const length = table.lengths[fraction] ?? 0;
+    const from = fraction * FRACTION_WIDTH;
+    let at = this.position;
+    for (let i = 0; i < length; i++) buffer[at++] = text[from + i] ?? 0;
+    this.position = at;
+  }
+
+  /** The general decimal path: negative, huge, or more than four places. */
+  #anyDecimal(value: number, places: number, scale: number): void {
+    if (!(value >= 0 && value < 1e15 / scale)) {
+      this.ascii(String(Math.round(value * scale) / scale));
       return;
     }
-    let length = 1;
-    for (let bound = 10; value >= bound && length < 16; bound *= 10) length++;
+    const scaled = Math.round(value * scale);
+    const whole = Math.floor(scaled / scale);
+    let fraction = scaled - whole * scale;
+    this.#digits(whole);
+    if (fraction === 0) return;
+    let width = places;
+    while (fraction % 10 === 0) {
+      fraction /= 10;
+      width--;
+    }
+    const buffer = this.buffer;
+    buffer[this.position++] = 0x2e; // '.'
+    for (let i = width - 1; i >= 0; i--) {
+      const rest = Math.floor(fraction / 10);
+      buffer[this.position + i] = 0x30 + fraction - rest * 10;
+      fraction = rest;
+    }
+    this.position += width;
+  }
+
+  /**
+   * A non-negative int32 in decimal, two digits per step from a table: int32 division by the
+   * constant 100 compiles to a multiplication, where Math.floor(value / 10) on doubles divides.
+   */
+  #int32(value: number): void {
+    const buffer = this.buffer;
+    let at = this.position;
+    if (value < 10) {
+      buffer[at] = 0x30 + value;
+      this.position = at + 1;
+      return;
+    }
+    at += value < 100 ? 2 : value < 1000 ? 3 : value < 10_000 ? 4 : value < 100_000 ? 5 : decimalLength(value);
+    this.position = at;
+    while (value >= 100) {
+      const rest = (value / 100) | 0;
+      const pair = (value - rest * 100) << 1;
+      buffer[--at] = TWO_DIGITS[pair + 1] ?? 0;
+      buffer[--at] = TWO_DIGITS[pair] ?? 0;
+      value = rest;
+    }
+    if (value >= 10) {
+      buffer[at - 1] = TWO_DIGITS[(value << 1) + 1] ?? 0;
+      buffer[at - 2] = TWO_DIGITS[value << 1] ?? 0;
+    } else buffer[at - 1] = 0x30 + value;
+  }
+
+  /** A non-negative integer below 10^15 in decimal. */
+  #digits(value: number): void {
+    if (value <= INT32_MAX) {
+      this.#int32(value | 0);
+      return;
+    }
+    const buffer = this.buffer;
+    const length = decimalLength(value);
     let at = this.position + length;
     this.position = at;
     while (value >= 10) {
@@ -147,6 +213,15 @@ export class ByteWriter {
     }
     buffer[at - 1] = 0x30 + value;
   }
+}
+
+const INT32_MAX = 0x7fffffff;
+
+/** Digits of a non-negative integer below 10^16. */
+function decimalLength(value: number): number {
+  let length = 1;
+  for (let bound = 10; value >= bound && length < 16; bound *= 10) length++;
+  return length;
 }
 
 /** Bytes of an ASCII constant. */
@@ -174,6 +249,13 @@ const fractionTables: (FractionTable | undefined)[] = [undefined, 1, 2, 3, 4].ma
   }
   return { text, lengths };
 });
+const [, , CENTS, THOUSANDTHS, TEN_THOUSANDTHS] = fractionTables as [
+  undefined,
+  FractionTable,
+  FractionTable,
+  FractionTable,
+  FractionTable,
+];
 const THREE_DIGITS = asciiBytes(Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0')).join(''));
 const TWO_DIGITS = Uint8Array.from(
   { length: 200 },

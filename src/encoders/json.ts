@@ -33,35 +33,38 @@ export function encodeJsonInto(
   out: ByteWriter,
   suffix = -1,
 ): void {
-  out.bytes(K.open);
-  if (typeof customerId === 'number') {
-    out.bytes(K.idPrefix);
-    if (customerId < 1e8) out.zeroPadded(customerId, 8);
-    else out.number(customerId);
-    out.bytes(K.quote);
-  } else if (isPlainAscii(customerId)) {
-    out.bytes(K.quote);
+  if (typeof customerId === 'number') writeIdFromIndex(customerId, out);
+  else if (isPlainAscii(customerId)) {
+    out.bytes(K.open);
+    out.byte(QUOTE);
     out.ascii(customerId);
-    out.bytes(K.quote);
-  } else out.utf8(JSON.stringify(customerId));
+  } else {
+    out.bytes(K.open);
+    const quoted = JSON.stringify(customerId);
+    out.utf8(quoted.slice(0, -1)); // the closing quote starts the next constant
+  }
   out.bytes(levelThenTimestamp[r.true_risk_level]);
   if (typeof time === 'number') out.isoTimestamp(time);
   else out.ascii(time);
-  out.bytes(K.quote);
-  if (r.drift_progress !== undefined) {
-    out.bytes(K.progress);
-    out.decimal(r.drift_progress, decimalPlaces.progress, 1e6);
+  if (r.drift_progress === undefined && r.drift_phase === undefined && r.snapshot_day === undefined) {
+    out.bytes(K.timeThenCustomerAge);
+  } else {
+    out.byte(QUOTE);
+    if (r.drift_progress !== undefined) {
+      out.bytes(K.progress);
+      out.decimal(r.drift_progress, decimalPlaces.progress, 1e6);
+    }
+    if (r.drift_phase !== undefined) {
+      out.bytes(K.phase);
+      out.ascii(r.drift_phase);
+      out.byte(QUOTE);
+    }
+    if (r.snapshot_day !== undefined) {
+      out.bytes(K.snapshotDay);
+      out.number(r.snapshot_day);
+    }
+    out.bytes(K.customerAge);
   }
-  if (r.drift_phase !== undefined) {
-    out.bytes(K.phase);
-    out.ascii(r.drift_phase);
-    out.bytes(K.quote);
-  }
-  if (r.snapshot_day !== undefined) {
-    out.bytes(K.snapshotDay);
-    out.number(r.snapshot_day);
-  }
-  out.bytes(K.customerAge);
   out.number(r.customer_age_days);
   out.bytes(K.accountAge);
   out.number(r.account_age_days);
@@ -70,17 +73,17 @@ export function encodeJsonInto(
   out.bytes(K.totalOrders);
   out.number(r.total_orders);
   out.bytes(K.totalRevenue);
-  out.decimal(r.total_revenue, 2, 100);
+  out.cents(r.total_revenue);
   out.bytes(K.avgOrderValue);
-  out.decimal(r.avg_order_value, 2, 100);
+  out.cents(r.avg_order_value);
   out.bytes(K.orderFrequency);
-  out.decimal(r.order_frequency, 3, 1000);
+  out.thousandths(r.order_frequency);
   out.bytes(K.visits);
   out.number(r.website_visits_30d);
   out.bytes(K.emailOpen);
-  out.decimal(r.email_open_rate, 4, 10000);
+  out.tenThousandths(r.email_open_rate);
   out.bytes(K.cartAbandonment);
-  out.decimal(r.cart_abandonment_rate, 4, 10000);
+  out.tenThousandths(r.cart_abandonment_rate);
   out.bytes(K.views);
   out.number(r.product_views_30d);
   out.bytes(K.ticketsTotal);
@@ -92,15 +95,36 @@ export function encodeJsonInto(
   out.bytes(K.refunds);
   out.number(r.refunds_count);
   out.bytes(categoryThenDiscount[r.favorite_category]);
-  out.decimal(r.discount_usage_rate, 4, 10000);
+  out.tenThousandths(r.discount_usage_rate);
   out.bytes(K.premium);
-  out.decimal(r.premium_product_rate, 4, 10000);
+  out.tenThousandths(r.premium_product_rate);
   out.bytes(paymentThenShipping[r.payment_method]);
   out.bytes(shippingThenFailures[r.shipping_method]);
   out.number(r.failed_payment_count);
-  out.bytes(K.close);
-  if (suffix >= 0) out.buffer[out.position++] = suffix;
+  out.byte(CLOSE);
+  if (suffix >= 0) out.byte(suffix);
 }
+
+/**
+ * `{"customer_id":"cust_00000042`: everything but the last two digits changes once per hundred
+ * customers, so it is cached as bytes (like the timestamp's minute).
+ */
+function writeIdFromIndex(index: number, out: ByteWriter): void {
+  if (index >= 1e8) {
+    out.bytes(K.openId);
+    out.number(index);
+    return;
+  }
+  const hundred = Math.floor(index / 100);
+  if (hundred !== cachedIdHundred) {
+    cachedIdHundred = hundred;
+    cachedIdPrefix = asciiBytes(`{"customer_id":"cust_${String(hundred + 1e6).slice(1)}`);
+  }
+  out.bytes(cachedIdPrefix);
+  out.zeroPadded(index - hundred * 100, 2);
+}
+let cachedIdHundred = Number.NaN;
+let cachedIdPrefix: Uint8Array = new Uint8Array(0);
 
 /** Upper bound of a record's encoded bytes (fixed fields plus an id escaped at worst). */
 export function maxEncodedBytes(r: CustomerRecord): number {
@@ -158,12 +182,14 @@ function isPlainAscii(value: string): boolean {
 }
 
 const NEWLINE = 0x0a;
+const QUOTE = 0x22;
+const CLOSE = 0x7d;
 
 /** The constant text between the values, as bytes. */
 const K = {
   open: asciiBytes('{"customer_id":'),
-  idPrefix: asciiBytes('"cust_'),
-  quote: asciiBytes('"'),
+  openId: asciiBytes('{"customer_id":"cust_'),
+  timeThenCustomerAge: asciiBytes('","customer_age_days":'),
   progress: asciiBytes(',"drift_progress":'),
   phase: asciiBytes(',"drift_phase":"'),
   snapshotDay: asciiBytes(',"snapshot_day":'),
@@ -183,7 +209,6 @@ const K = {
   returns: asciiBytes(',"returns_count":'),
   refunds: asciiBytes(',"refunds_count":'),
   premium: asciiBytes(',"premium_product_rate":'),
-  close: asciiBytes('}'),
   separator: asciiBytes(',\n'),
 } as const;
 
@@ -191,7 +216,7 @@ const K = {
 function around<T extends string>(values: readonly T[], text: (value: T) => string): Record<T, Uint8Array> {
   return Object.fromEntries(values.map((value) => [value, asciiBytes(text(value))])) as Record<T, Uint8Array>;
 }
-const levelThenTimestamp = around(riskLevels, (v) => `,"true_risk_level":"${v}","timestamp":"`);
+const levelThenTimestamp = around(riskLevels, (v) => `","true_risk_level":"${v}","timestamp":"`);
 const categoryThenDiscount = around(productCategories, (v) => `,"favorite_category":"${v}","discount_usage_rate":`);
 const paymentThenShipping = around(paymentMethods, (v) => `,"payment_method":"${v}","shipping_method":"`);
 const shippingThenFailures = around(shippingMethods, (v) => `${v}","failed_payment_count":`);
