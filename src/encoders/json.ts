@@ -9,8 +9,8 @@ import type { CustomerRecord } from '../core/schema.ts';
 import { formatFrequency, formatMoney, formatProgress, formatRate } from './number-format.ts';
 import { paymentMethods, productCategories, riskLevels, shippingMethods } from '../core/profiles.ts';
 import { decimalPlaces } from '../core/schema.ts';
-import { asciiBytes } from './byte-writer.ts';
-import type { ByteWriter } from './byte-writer.ts';
+import { constantText } from './byte-writer.ts';
+import type { ByteWriter, ConstantText } from './byte-writer.ts';
 import type { RecordEncoder } from './types.ts';
 
 /** The record as one JSON object, byte-identical to JSON.stringify(record); `suffix` is appended. */
@@ -35,71 +35,71 @@ export function encodeJsonInto(
 ): void {
   if (typeof customerId === 'number') writeIdFromIndex(customerId, out);
   else if (isPlainAscii(customerId)) {
-    out.bytes(K.open);
+    out.constant(K.open);
     out.byte(QUOTE);
     out.ascii(customerId);
   } else {
-    out.bytes(K.open);
+    out.constant(K.open);
     const quoted = JSON.stringify(customerId);
     out.utf8(quoted.slice(0, -1)); // the closing quote starts the next constant
   }
-  out.bytes(levelThenTimestamp[r.true_risk_level]);
+  out.constant(levelThenTimestamp[r.true_risk_level]);
   if (typeof time === 'number') out.isoTimestamp(time);
   else out.ascii(time);
   if (r.drift_progress === undefined && r.drift_phase === undefined && r.snapshot_day === undefined) {
-    out.bytes(K.timeThenCustomerAge);
+    out.constant(K.timeThenCustomerAge);
   } else {
     out.byte(QUOTE);
     if (r.drift_progress !== undefined) {
-      out.bytes(K.progress);
+      out.constant(K.progress);
       out.decimal(r.drift_progress, decimalPlaces.progress, 1e6);
     }
     if (r.drift_phase !== undefined) {
-      out.bytes(K.phase);
+      out.constant(K.phase);
       out.ascii(r.drift_phase);
       out.byte(QUOTE);
     }
     if (r.snapshot_day !== undefined) {
-      out.bytes(K.snapshotDay);
+      out.constant(K.snapshotDay);
       out.number(r.snapshot_day);
     }
-    out.bytes(K.customerAge);
+    out.constant(K.customerAge);
   }
   out.number(r.customer_age_days);
-  out.bytes(K.accountAge);
+  out.constant(K.accountAge);
   out.number(r.account_age_days);
-  out.bytes(K.daysSince);
+  out.constant(K.daysSince);
   out.number(r.days_since_last_order);
-  out.bytes(K.totalOrders);
+  out.constant(K.totalOrders);
   out.number(r.total_orders);
-  out.bytes(K.totalRevenue);
+  out.constant(K.totalRevenue);
   out.cents(r.total_revenue);
-  out.bytes(K.avgOrderValue);
+  out.constant(K.avgOrderValue);
   out.cents(r.avg_order_value);
-  out.bytes(K.orderFrequency);
+  out.constant(K.orderFrequency);
   out.thousandths(r.order_frequency);
-  out.bytes(K.visits);
+  out.constant(K.visits);
   out.number(r.website_visits_30d);
-  out.bytes(K.emailOpen);
+  out.constant(K.emailOpen);
   out.tenThousandths(r.email_open_rate);
-  out.bytes(K.cartAbandonment);
+  out.constant(K.cartAbandonment);
   out.tenThousandths(r.cart_abandonment_rate);
-  out.bytes(K.views);
+  out.constant(K.views);
   out.number(r.product_views_30d);
-  out.bytes(K.ticketsTotal);
+  out.constant(K.ticketsTotal);
   out.number(r.support_tickets_total);
-  out.bytes(K.ticketsOpen);
+  out.constant(K.ticketsOpen);
   out.number(r.support_tickets_open);
-  out.bytes(K.returns);
+  out.constant(K.returns);
   out.number(r.returns_count);
-  out.bytes(K.refunds);
+  out.constant(K.refunds);
   out.number(r.refunds_count);
-  out.bytes(categoryThenDiscount[r.favorite_category]);
+  out.constant(categoryThenDiscount[r.favorite_category]);
   out.tenThousandths(r.discount_usage_rate);
-  out.bytes(K.premium);
+  out.constant(K.premium);
   out.tenThousandths(r.premium_product_rate);
-  out.bytes(paymentThenShipping[r.payment_method]);
-  out.bytes(shippingThenFailures[r.shipping_method]);
+  out.constant(paymentThenShipping[r.payment_method]);
+  out.constant(shippingThenFailures[r.shipping_method]);
   out.number(r.failed_payment_count);
   out.byte(CLOSE);
   if (suffix >= 0) out.byte(suffix);
@@ -111,20 +111,20 @@ export function encodeJsonInto(
  */
 function writeIdFromIndex(index: number, out: ByteWriter): void {
   if (index >= 1e8) {
-    out.bytes(K.openId);
+    out.constant(K.openId);
     out.number(index);
     return;
   }
   const hundred = Math.floor(index / 100);
   if (hundred !== cachedIdHundred) {
     cachedIdHundred = hundred;
-    cachedIdPrefix = asciiBytes(`{"customer_id":"cust_${String(hundred + 1e6).slice(1)}`);
+    cachedIdPrefix = constantText(`{"customer_id":"cust_${String(hundred + 1e6).slice(1)}`);
   }
-  out.bytes(cachedIdPrefix);
+  out.constant(cachedIdPrefix);
   out.zeroPadded(index - hundred * 100, 2);
 }
 let cachedIdHundred = Number.NaN;
-let cachedIdPrefix: Uint8Array = new Uint8Array(0);
+let cachedIdPrefix = constantText('');
 
 /** Upper bound of a record's encoded bytes (fixed fields plus an id escaped at worst). */
 export function maxEncodedBytes(r: CustomerRecord): number {
@@ -154,11 +154,11 @@ export const jsonArrayEncoder: RecordEncoder = {
   header: '[\n',
   encode: (record, position) => `${position === 0 ? '' : ',\n'}${encodeJsonObject(record)}`,
   encodeInto: (record, position, out) => {
-    if (position !== 0) out.bytes(K.separator);
+    if (position !== 0) out.constant(K.separator);
     encodeJsonInto(record, record.customer_id, record.timestamp, out);
   },
   encodeFieldsInto: (fields, index, eventMs, position, out) => {
-    if (position !== 0) out.bytes(K.separator);
+    if (position !== 0) out.constant(K.separator);
     encodeJsonInto(fields, index, eventMs, out);
   },
   maxBytes: maxEncodedBytes,
@@ -187,34 +187,34 @@ const CLOSE = 0x7d;
 
 /** The constant text between the values, as bytes. */
 const K = {
-  open: asciiBytes('{"customer_id":'),
-  openId: asciiBytes('{"customer_id":"cust_'),
-  timeThenCustomerAge: asciiBytes('","customer_age_days":'),
-  progress: asciiBytes(',"drift_progress":'),
-  phase: asciiBytes(',"drift_phase":"'),
-  snapshotDay: asciiBytes(',"snapshot_day":'),
-  customerAge: asciiBytes(',"customer_age_days":'),
-  accountAge: asciiBytes(',"account_age_days":'),
-  daysSince: asciiBytes(',"days_since_last_order":'),
-  totalOrders: asciiBytes(',"total_orders":'),
-  totalRevenue: asciiBytes(',"total_revenue":'),
-  avgOrderValue: asciiBytes(',"avg_order_value":'),
-  orderFrequency: asciiBytes(',"order_frequency":'),
-  visits: asciiBytes(',"website_visits_30d":'),
-  emailOpen: asciiBytes(',"email_open_rate":'),
-  cartAbandonment: asciiBytes(',"cart_abandonment_rate":'),
-  views: asciiBytes(',"product_views_30d":'),
-  ticketsTotal: asciiBytes(',"support_tickets_total":'),
-  ticketsOpen: asciiBytes(',"support_tickets_open":'),
-  returns: asciiBytes(',"returns_count":'),
-  refunds: asciiBytes(',"refunds_count":'),
-  premium: asciiBytes(',"premium_product_rate":'),
-  separator: asciiBytes(',\n'),
+  open: constantText('{"customer_id":'),
+  openId: constantText('{"customer_id":"cust_'),
+  timeThenCustomerAge: constantText('","customer_age_days":'),
+  progress: constantText(',"drift_progress":'),
+  phase: constantText(',"drift_phase":"'),
+  snapshotDay: constantText(',"snapshot_day":'),
+  customerAge: constantText(',"customer_age_days":'),
+  accountAge: constantText(',"account_age_days":'),
+  daysSince: constantText(',"days_since_last_order":'),
+  totalOrders: constantText(',"total_orders":'),
+  totalRevenue: constantText(',"total_revenue":'),
+  avgOrderValue: constantText(',"avg_order_value":'),
+  orderFrequency: constantText(',"order_frequency":'),
+  visits: constantText(',"website_visits_30d":'),
+  emailOpen: constantText(',"email_open_rate":'),
+  cartAbandonment: constantText(',"cart_abandonment_rate":'),
+  views: constantText(',"product_views_30d":'),
+  ticketsTotal: constantText(',"support_tickets_total":'),
+  ticketsOpen: constantText(',"support_tickets_open":'),
+  returns: constantText(',"returns_count":'),
+  refunds: constantText(',"refunds_count":'),
+  premium: constantText(',"premium_product_rate":'),
+  separator: constantText(',\n'),
 } as const;
 
 /** Closed-set values with the constant text around them, one copy each instead of three. */
-function around<T extends string>(values: readonly T[], text: (value: T) => string): Record<T, Uint8Array> {
-  return Object.fromEntries(values.map((value) => [value, asciiBytes(text(value))])) as Record<T, Uint8Array>;
+function around<T extends string>(values: readonly T[], text: (value: T) => string): Record<T, ConstantText> {
+  return Object.fromEntries(values.map((value) => [value, constantText(text(value))])) as Record<T, ConstantText>;
 }
 const levelThenTimestamp = around(riskLevels, (v) => `","true_risk_level":"${v}","timestamp":"`);
 const categoryThenDiscount = around(productCategories, (v) => `,"favorite_category":"${v}","discount_usage_rate":`);

@@ -129,8 +129,7 @@ export class EncodedOutput {
     if (this.#used + 3 * this.#piece.length + bytes > chunk.length) return undefined;
     this.#copyPiece();
     const writer = this.#writer;
-    writer.buffer = chunk;
-    writer.position = this.#used;
+    writer.use(chunk, this.#used);
     return writer;
   }
 

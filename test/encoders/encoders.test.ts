@@ -8,7 +8,7 @@ import { recordFields } from '../../src/core/schema.ts';
 import { csvColumns, csvField } from '../../src/encoders/csv.ts';
 import { createEncoder, formatFromPath } from '../../src/encoders/index.ts';
 import { encodeJsonObject } from '../../src/encoders/json.ts';
-import { ByteWriter } from '../../src/encoders/byte-writer.ts';
+import { ByteWriter, constantText } from '../../src/encoders/byte-writer.ts';
 import { decimalFormatter } from '../../src/encoders/number-format.ts';
 import { BatchGenerator, batchRecords, writeBatch } from '../../src/modes/batch.ts';
 import { FileSink } from '../../src/sinks/file.ts';
@@ -77,6 +77,24 @@ describe('the byte-level fast path', () => {
       }
     },
   );
+
+  it('constants: every length at every offset, nothing written outside them', () => {
+    const alphabet = ' !"#$%&,:{}[]_abcxyzABC0123456789~\n';
+    for (let length = 0; length <= 40; length++) {
+      const text = Array.from({ length }, (_, i) => alphabet[(i * 7 + length) % alphabet.length]).join('');
+      const constant = constantText(text);
+      for (let offset = 0; offset < 9; offset++) {
+        const out = new ByteWriter(new Uint8Array(64).fill(0x2a));
+        out.position = offset;
+        out.constant(constant);
+        expect(out.position).toBe(offset + length);
+        expect(Buffer.from(out.buffer).toString('latin1')).toBe(
+          `${'*'.repeat(offset)}${text}${'*'.repeat(64 - offset - length)}`,
+        );
+      }
+    }
+    expect(() => constantText('caf\u00e9')).toThrow(/ASCII/);
+  });
 
   it('numbers: integers and decimals exactly as String(value)', () => {
     const out = new ByteWriter(Buffer.alloc(64));
