@@ -5,24 +5,31 @@ import { formatIsoTimestamp } from '../core/time.ts';
  * it into the buffer afterwards cost more than generating the record (rope strings, flattening,
  * garbage); writing the bytes directly avoids all three. Every method writes exactly what the
  * string encoders write (tests hold the two byte-identical), so it is an optimisation only.
+ *
+ * Short texts and constants go in as 8-byte stores, which may write up to 7 bytes of scratch past
+ * the text; what follows overwrites it, and only bytes before `position` are ever output.
  */
 
 export class ByteWriter {
-  /** The buffer being filled; callers make sure `room()` covers what they write. */
-  buffer: Uint8Array;
   position = 0;
-  /** The same memory, for constants' 8-byte stores. */
+  #buffer: Uint8Array;
+  /** The same memory, for 8-byte stores. */
   #view: DataView;
 
   constructor(buffer: Uint8Array) {
-    this.buffer = buffer;
+    this.#buffer = buffer;
     this.#view = viewOf(buffer);
+  }
+
+  /** The buffer being filled; callers make sure `room()` covers what they write plus 8 bytes. */
+  get buffer(): Uint8Array {
+    return this.#buffer;
   }
 
   /** Continues in another buffer, at `position`. */
   use(buffer: Uint8Array, position: number): void {
-    if (buffer !== this.buffer) {
-      this.buffer = buffer;
+    if (buffer !== this.#buffer) {
+      this.#buffer = buffer;
       this.#view = viewOf(buffer);
     }
     this.position = position;
@@ -35,18 +42,12 @@ export class ByteWriter {
 
   /** Constant text (field names and punctuation between values). */
   constant(text: ConstantText): void {
+    const view = this.#view;
     const at = this.position;
-    const length = text.length;
-    if (length < 8) {
-      const buffer = this.buffer;
-      for (let i = 0; i < length; i++) buffer[at + i] = text.bytes[i] ?? 0;
-    } else {
-      const view = this.#view;
-      const words = text.words;
-      for (let i = 0; i < words.length; i++) view.setFloat64(at + 8 * i, words[i] ?? 0, true);
-      view.setFloat64(at + length - 8, text.lastWord, true); // overlaps the last full word
-    }
-    this.position = at + length;
+    const words = text.words;
+    for (let i = 0; i < words.length; i++) view.setFloat64(at + 8 * i, words[i] ?? 0, true);
+    view.setFloat64(at + text.lastWordAt, text.lastWord, true);
+    this.position = at + text.length;
   }
 
   /** A string known to be printable ASCII with nothing to escape (closed sets, ISO times). */
@@ -92,17 +93,19 @@ export class ByteWriter {
     else this.#anyDecimal(value, 2, 100);
   }
 
-  /** decimal(value, 3, 1000) (order frequency). */
+  /** decimal(value, 3, 1000) (order frequency): below 16, one table word. */
   thousandths(value: number): void {
     const scaled = Math.round(value * 1000);
-    if (value >= 0 && scaled <= INT32_MAX) this.#fixed(scaled | 0, 1000, THOUSANDTHS);
+    if (value >= 0 && scaled < 16_000) this.#short(FREQUENCY_TEXTS, scaled);
+    else if (value >= 0 && scaled <= INT32_MAX) this.#fixed(scaled | 0, 1000, THOUSANDTHS);
     else this.#anyDecimal(value, 3, 1000);
   }
 
-  /** decimal(value, 4, 10000) (rates). */
+  /** decimal(value, 4, 10000) (rates): from 0 to 1, one table word. */
   tenThousandths(value: number): void {
     const scaled = Math.round(value * 10000);
-    if (value >= 0 && scaled <= INT32_MAX) this.#fixed(scaled | 0, 10000, TEN_THOUSANDTHS);
+    if (value >= 0 && scaled <= 10_000) this.#short(RATE_TEXTS, scaled);
+    else if (value >= 0 && scaled <= INT32_MAX) this.#fixed(scaled | 0, 10000, TEN_THOUSANDTHS);
     else this.#anyDecimal(value, 4, 10000);
   }
 
@@ -149,20 +152,17 @@ export class ByteWriter {
 
   // --- internal ---
 
-  /** `scaled / scale` for a non-negative int32 `scaled`: the whole part, then the table's fraction text. */
-  #fixed(scaled: number, scale: number, table: FractionTable): void {
+  /** `scaled / scale` for a non-negative int32 `scaled`: the whole part, then the fraction's text. */
+  #fixed(scaled: number, scale: number, fractions: ShortTexts): void {
     const whole = (scaled / scale) | 0;
-    const fraction = scaled - whole * scale;
     this.#int32(whole);
-    if (fraction === 0) return;
-    // ".5", ".05", ".0512": precomputed, since the trailing-zero and digit loops cost more.
-    const buffer = this.buffer;
-    const text = table.text;
-    const length = table.lengths[fraction] ?? 0;
-    const from = fraction * FRACTION_WIDTH;
-    let at = this.position;
-    for (let i = 0; i < length; i++) buffer[at++] = text[from + i] ?? 0;
-    this.position = at;
+    this.#short(fractions, scaled - whole * scale);
+  }
+
+  /** Text n of a table: one 8-byte store (past the text: scratch), then the position moves by its length. */
+  #short(texts: ShortTexts, n: number): void {
+    this.#view.setFloat64(this.position, texts.words[n] ?? 0, true);
+    this.position += texts.lengths[n] ?? 0;
   }
 
   /** The general decimal path: negative, huge, or more than four places. */
@@ -254,20 +254,20 @@ function decimalLength(value: number): number {
  */
 export interface ConstantText {
   readonly length: number;
-  readonly bytes: Uint8Array;
   /** The first ⌊length / 8⌋ 8-byte words, little-endian. */
   readonly words: Float64Array;
-  /** The last 8 bytes as a word (length ≥ 8). */
+  /** The last 8 bytes as a word (overlapping the last full one), or for text shorter than 8 bytes the text padded with '0's. */
   readonly lastWord: number;
+  readonly lastWordAt: number;
 }
 
 export function constantText(text: string): ConstantText {
-  const bytes = asciiBytes(text);
+  const bytes = asciiBytes(text.padEnd(8, '0'));
   if (bytes.some((byte) => byte >= 0x7f)) throw new Error(`constantText needs ASCII below 0x7f: ${text}`);
   const view = viewOf(bytes);
-  const words = Float64Array.from({ length: bytes.length >> 3 }, (_, i) => view.getFloat64(8 * i, true));
-  const lastWord = bytes.length >= 8 ? view.getFloat64(bytes.length - 8, true) : 0;
-  return { length: bytes.length, bytes, words, lastWord };
+  const words = Float64Array.from({ length: text.length >> 3 }, (_, i) => view.getFloat64(8 * i, true));
+  const lastWordAt = bytes.length - 8;
+  return { length: text.length, words, lastWord: view.getFloat64(lastWordAt, true), lastWordAt };
 }
 
 function viewOf(bytes: Uint8Array): DataView {
@@ -281,31 +281,44 @@ export function asciiBytes(text: string): Uint8Array {
 
 const encoder = new TextEncoder();
 
-/** Text of every fraction n / 10^places (point included, trailing zeros dropped), places 1–4. */
-interface FractionTable {
-  readonly text: Uint8Array;
+/**
+ * Short texts (8 characters at most) indexed by an integer, each as one 8-byte word for a single
+ * store plus its length; the word is padded with '0's, which what follows overwrites.
+ */
+interface ShortTexts {
+  readonly words: Float64Array;
   readonly lengths: Uint8Array;
 }
-const FRACTION_WIDTH = 5;
-const fractionTables: (FractionTable | undefined)[] = [undefined, 1, 2, 3, 4].map((places) => {
-  if (places === undefined) return undefined;
-  const scale = 10 ** places;
-  const text = new Uint8Array(scale * FRACTION_WIDTH);
-  const lengths = new Uint8Array(scale);
-  for (let f = 1; f < scale; f++) {
-    const digits = `.${String(f).padStart(places, '0')}`.replace(/0+$/, '');
-    lengths[f] = digits.length;
-    for (let i = 0; i < digits.length; i++) text[f * FRACTION_WIDTH + i] = digits.charCodeAt(i);
+
+function shortTexts(count: number, text: (n: number) => string): ShortTexts {
+  const words = new Float64Array(count);
+  const lengths = new Uint8Array(count);
+  for (let n = 0; n < count; n++) {
+    const value = text(n);
+    if (value.length > 8) throw new Error(`shortTexts: "${value}" is longer than 8 characters`);
+    words[n] = constantText(value.padEnd(8, '0')).lastWord;
+    lengths[n] = value.length;
   }
-  return { text, lengths };
-});
+  return { words, lengths };
+}
+
+/** ".5", ".05", ".0512": the fraction text of n / 10^places (trailing zeros dropped), places 1–4. */
+const fractionTables: (ShortTexts | undefined)[] = [undefined, 1, 2, 3, 4].map((places) =>
+  places === undefined
+    ? undefined
+    : shortTexts(10 ** places, (f) => (f === 0 ? '' : `.${String(f).padStart(places, '0')}`.replace(/0+$/, ''))),
+);
 const [, , CENTS, THOUSANDTHS, TEN_THOUSANDTHS] = fractionTables as [
   undefined,
-  FractionTable,
-  FractionTable,
-  FractionTable,
-  FractionTable,
+  ShortTexts,
+  ShortTexts,
+  ShortTexts,
+  ShortTexts,
 ];
+/** Every rate 0 … 1 in steps of 0.0001, whole text ("0.0512", "1"). */
+const RATE_TEXTS = shortTexts(10_001, (n) => String(n / 10_000));
+/** Every order frequency below 16 in steps of 0.001 ("2.5", "15.999"). */
+const FREQUENCY_TEXTS = shortTexts(16_000, (n) => String(n / 1000));
 const THREE_DIGITS = asciiBytes(Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0')).join(''));
 const TWO_DIGITS = Uint8Array.from(
   { length: 200 },
