@@ -132,7 +132,9 @@ export class ByteWriter {
     const minute = Math.floor(epochMs / 60_000);
     if (minute !== cachedMinute) {
       cachedMinute = minute;
-      cachedMinutePrefix = constantText(formatIsoTimestamp(minute * 60_000).slice(0, 17));
+      const prefix = formatIsoTimestamp(minute * 60_000).slice(0, 17);
+      if (prefix.length === cachedMinutePrefix.length) cachedMinutePrefix.rewrite(prefix);
+      else cachedMinutePrefix = constantText(prefix);
     }
     this.constant(cachedMinutePrefix);
     const rest = epochMs - minute * 60_000;
@@ -252,23 +254,46 @@ function decimalLength(value: number): number {
  * words travel as float64 bit patterns: bytes below 0x7f never form a NaN, so no load or store
  * can alter them.
  */
-export interface ConstantText {
+export class ConstantText {
   readonly length: number;
   /** The first ⌊length / 8⌋ 8-byte words, little-endian. */
   readonly words: Float64Array;
-  /** The last 8 bytes as a word (overlapping the last full one), or for text shorter than 8 bytes the text padded with '0's. */
-  readonly lastWord: number;
+  /** The last 8 bytes as a word (overlapping the last full one); text shorter than 8 bytes is padded with '0's. */
+  lastWord = 0;
   readonly lastWordAt: number;
+
+  constructor(text: string) {
+    this.length = text.length;
+    this.words = new Float64Array(text.length >> 3);
+    this.lastWordAt = Math.max(0, text.length - 8);
+    this.rewrite(text);
+  }
+
+  /**
+   * Replaces the text with another of the same length, in place: the timestamp's minute and the
+   * id's hundred change every 60 and 100 records, too often to allocate each time.
+   */
+  rewrite(text: string): void {
+    if (text.length !== this.length) throw new Error(`ConstantText.rewrite: "${text}" is not ${this.length} long`);
+    const padded = text.length < 8 ? text.padEnd(8, '0') : text;
+    const bytes = padded.length <= scratch.length ? scratch : new Uint8Array(padded.length);
+    for (let i = 0; i < padded.length; i++) {
+      const code = padded.charCodeAt(i);
+      if (code >= 0x7f) throw new Error(`ConstantText needs ASCII below 0x7f: ${text}`);
+      bytes[i] = code;
+    }
+    const view = bytes === scratch ? scratchView : viewOf(bytes);
+    for (let i = 0; i < this.words.length; i++) this.words[i] = view.getFloat64(8 * i, true);
+    this.lastWord = view.getFloat64(this.lastWordAt, true);
+  }
 }
 
 export function constantText(text: string): ConstantText {
-  const bytes = asciiBytes(text.padEnd(8, '0'));
-  if (bytes.some((byte) => byte >= 0x7f)) throw new Error(`constantText needs ASCII below 0x7f: ${text}`);
-  const view = viewOf(bytes);
-  const words = Float64Array.from({ length: text.length >> 3 }, (_, i) => view.getFloat64(8 * i, true));
-  const lastWordAt = bytes.length - 8;
-  return { length: text.length, words, lastWord: view.getFloat64(lastWordAt, true), lastWordAt };
+  return new ConstantText(text);
 }
+
+const scratch = new Uint8Array(64);
+const scratchView = new DataView(scratch.buffer);
 
 function viewOf(bytes: Uint8Array): DataView {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -325,4 +350,4 @@ const TWO_DIGITS = Uint8Array.from(
   (_, i) => 0x30 + (i % 2 === 0 ? Math.floor(i / 20) : (i >> 1) % 10),
 );
 let cachedMinute = Number.NaN;
-let cachedMinutePrefix = constantText('');
+let cachedMinutePrefix = constantText('0000-00-00T00:00:');

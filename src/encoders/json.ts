@@ -118,13 +118,13 @@ function writeIdFromIndex(index: number, out: ByteWriter): void {
   const hundred = Math.floor(index / 100);
   if (hundred !== cachedIdHundred) {
     cachedIdHundred = hundred;
-    cachedIdPrefix = constantText(`{"customer_id":"cust_${String(hundred + 1e6).slice(1)}`);
+    cachedIdPrefix.rewrite(`{"customer_id":"cust_${String(hundred + 1e6).slice(1)}`);
   }
   out.constant(cachedIdPrefix);
   out.zeroPadded(index - hundred * 100, 2);
 }
 let cachedIdHundred = Number.NaN;
-let cachedIdPrefix = constantText('');
+const cachedIdPrefix = constantText('{"customer_id":"cust_000000');
 
 /** Upper bound of a record's encoded bytes (fixed fields plus an id escaped at worst). */
 export function maxEncodedBytes(r: CustomerRecord): number {
