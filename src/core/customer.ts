@@ -180,11 +180,19 @@ export function generateCustomerFields(
 
   // --- fixed-size draws: label, band, position, key features, mix-free attributes ---
   const labelDraw = rng.next();
-  const drawnLevel: RiskLevel =
-    params.level ?? (labelDraw < mix.low ? 'low' : labelDraw < mix.low + mix.medium ? 'medium' : 'high');
+  // The band as a number first: looking it up by the level's name is a slow (megamorphic) keyed load.
+  const drawnBand =
+    params.level !== undefined
+      ? healthBand[params.level]
+      : labelDraw < mix.low
+        ? 2
+        : labelDraw < mix.low + mix.medium
+          ? 1
+          : 0;
+  const drawnLevel = levelOfBand[drawnBand] as RiskLevel;
   const overlapDraw = rng.next();
   const sideDraw = rng.next();
-  let band: number = healthBand[drawnLevel];
+  let band: number = drawnBand;
   if (overlapDraw < params.overlap) band = band === 1 ? (sideDraw < 0.5 ? 0 : 2) : 1;
   const position = (rng.next() + rng.next()) / 2;
   const level = params.conceptShift ? conceptLabel(drawnLevel, position, params.conceptShift) : drawnLevel;
