@@ -18,6 +18,8 @@ export class EncodedOutput {
   readonly #sink: Sink;
   readonly #chunkBytes: number;
   readonly #chunks: [Buffer, Buffer];
+  /** Memory the sink lent for the current chunk (direct I/O: encoded in place, no copy), if any. */
+  #lent: Buffer | undefined;
   #turn = 0;
   #used = 0;
   #piece: string;
@@ -88,12 +90,19 @@ export class EncodedOutput {
   async flush(): Promise<void> {
     this.#copyPiece();
     const records = this.#records;
+    const sink = this.#sink;
     if (this.#used > 0) {
-      await this.#sink.write(this.#current().subarray(0, this.#used));
-      this.#turn ^= 1;
+      if (this.#lent !== undefined) await sink.commit?.(this.#used);
+      else {
+        await sink.write(this.#current().subarray(0, this.#used));
+        this.#turn ^= 1;
+      }
       this.#used = 0;
     }
     this.#flushedRecords = records;
+    // The next chunk goes straight into the sink's memory where it lends it.
+    const lent = await sink.borrow?.(this.#chunks[0].length);
+    this.#lent = lent === undefined ? undefined : Buffer.from(lent.buffer, lent.byteOffset, lent.byteLength);
   }
 
   /** Writes the footer and completes the sink. */
@@ -116,7 +125,7 @@ export class EncodedOutput {
   // --- internal ---
 
   #current(): Buffer {
-    return this.#chunks[this.#turn === 0 ? 0 : 1];
+    return this.#lent ?? this.#chunks[this.#turn === 0 ? 0 : 1];
   }
 
   /**
@@ -142,11 +151,13 @@ export class EncodedOutput {
       this.#used += chunk.write(piece, this.#used);
       return;
     }
-    // Only for a huge record (a very long custom customer_id): grow this chunk to fit.
+    // Only for a huge record (a very long custom customer_id): grow this chunk to fit (in own
+    // memory: lent memory not committed is simply not used).
     const grown = Buffer.allocUnsafe(this.#used + Buffer.byteLength(piece));
     chunk.copy(grown, 0, 0, this.#used);
     this.#used += grown.write(piece, this.#used);
     this.#chunks[this.#turn === 0 ? 0 : 1] = grown;
+    this.#lent = undefined;
   }
 }
 

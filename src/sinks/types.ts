@@ -14,6 +14,14 @@ export interface Sink {
    * resolves, so a caller alternates between two buffers (or copies).
    */
   write(chunk: Uint8Array): Promise<void>;
+  /**
+   * Optional zero-copy path (a file written with direct I/O): resolves to memory of at least
+   * `bytes` where the next output may be written in place, then handed over with commit(bytes
+   * written). Undefined when the sink cannot lend that much; then write() as usual. Memory lent
+   * and not committed is simply not used: the next write() or borrow() starts at the same place.
+   */
+  borrow?(bytes: number): Promise<Uint8Array | undefined>;
+  commit?(bytes: number): Promise<void>;
   /** Finishes the output; for a regular file this is when it appears under its name. */
   close(): Promise<void>;
   /** Stops without completing: a regular file's temporary copy is removed. Never throws. */
