@@ -18,18 +18,18 @@ export interface BatchWorkerData {
   optionalFields: OptionalField[];
 }
 
-/** Positions [from, to) to encode into `buffer`, which is transferred (moved, not copied) here. */
+/** Positions [from, to) to encode into `buffer` (shared memory: see parallel-batch.ts). */
 export interface BatchTask {
   task: number;
   from: number;
   to: number;
-  buffer: ArrayBuffer;
+  buffer: SharedArrayBuffer;
 }
 
-/** The buffer, moved back, with `length` bytes of output; or (if they did not fit, which batch records never come near) a copy. */
+/** The buffer, with `length` bytes of output; or (if they did not fit, which batch records never come near) a copy. */
 export interface BatchTaskResult {
   task: number;
-  buffer: ArrayBuffer;
+  buffer: SharedArrayBuffer;
   length: number;
   overflow?: Uint8Array;
   /** Records of each risk level in the task (for metrics). */
@@ -74,5 +74,5 @@ parentPort?.on('message', ({ task, from, to, buffer }: BatchTask) => {
     overflow === undefined
       ? { task, buffer, length: writer.position, levels }
       : { task, buffer, length: 0, overflow: Buffer.from(overflow.join('')), levels };
-  parentPort?.postMessage(result, [buffer]);
+  parentPort?.postMessage(result);
 });

@@ -1,10 +1,12 @@
 /**
  * Batch generation on worker threads, byte-identical to one thread. The batch is cut into tasks of
- * consecutive positions; task j goes to worker j mod N together with an output buffer, which is
- * transferred (moved without copying) to the worker and back; the main thread writes the tasks'
- * bytes in task order and sends each buffer out again with a later task. Each worker works up to
- * BUFFERS_PER_WORKER tasks ahead of the writer. (Shared memory was tried first: V8 writes to it
- * with relaxed atomics, ~20% slower, and copying out of private memory cost another ~5%.)
+ * consecutive positions; task j goes to worker j mod N together with an output buffer in shared
+ * memory; the main thread writes the tasks' bytes in task order and sends each buffer out again
+ * with a later task. Each worker works up to BUFFERS_PER_WORKER tasks ahead of the writer.
+ *
+ * Shared, not transferred: moving an ArrayBuffer to another thread detaches it, and once any
+ * buffer has been detached V8 checks every typed-array and DataView access for it, which made
+ * the workers' encoding ~20% slower than the same code on one thread.
  */
 import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
@@ -57,7 +59,7 @@ export async function writeBatchParallel(options: ParallelBatchOptions): Promise
       for (const p of pending.values()) p.reject(error);
     });
   }
-  const assign = (task: number, buffer: ArrayBuffer): void => {
+  const assign = (task: number, buffer: SharedArrayBuffer): void => {
     if (task >= tasks) return;
     const from = task * taskSize;
     const message: BatchTask = { task, from, to: Math.min(total, from + taskSize), buffer };
@@ -67,7 +69,7 @@ export async function writeBatchParallel(options: ParallelBatchOptions): Promise
         pending.set(task, { resolve, reject });
       }),
     );
-    workers[task % workers.length]?.postMessage(message, [buffer]);
+    workers[task % workers.length]?.postMessage(message);
   };
 
   let written = 0;
@@ -75,10 +77,10 @@ export async function writeBatchParallel(options: ParallelBatchOptions): Promise
   try {
     // BUFFERS_PER_WORKER tasks per worker in flight, each with its own buffer.
     for (let task = 0; task < Math.min(tasks, BUFFERS_PER_WORKER * workers.length); task++) {
-      assign(task, new ArrayBuffer(BUFFER_BYTES));
+      assign(task, new SharedArrayBuffer(BUFFER_BYTES));
     }
     await sink.write(Buffer.from(encoder.header));
-    let previous: { task: number; buffer: ArrayBuffer } | undefined;
+    let previous: { task: number; buffer: SharedArrayBuffer } | undefined;
     for (let task = 0; task < tasks; task++) {
       if (signal?.aborted === true) {
         interrupted = true;
