@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CustomerRecord } from '../../src/core/schema.ts';
 import { runChild, runInProcess, tempDir } from '../support/cli.ts';
+import { writeBatch } from '../../src/modes/batch.ts';
+import { writeBatchParallel } from '../../src/modes/parallel-batch.ts';
+import { FileSink } from '../../src/sinks/file.ts';
 
 const seeded = ['--seed', '21', '--start', '2026-02-01T00:00:00Z', '--quiet'];
 
@@ -117,6 +120,33 @@ describe('--workers N: the same bytes as one thread', () => {
     const one = readFileSync(path(1));
     expect(readFileSync(path(2)).equals(one)).toBe(true);
     expect(readFileSync(path(3)).equals(one)).toBe(true);
+  });
+
+  it('the main thread as a generator (in place, in direct I/O memory): same bytes, every level counted', async () => {
+    const dir = tempDir();
+    const options = { count: 5003, seed: 4, start: 0, format: 'jsonl' as const };
+    await writeBatch({ ...options, sink: await FileSink.open(join(dir, 'one.jsonl')) });
+    const one = readFileSync(join(dir, 'one.jsonl'));
+    for (const workers of [2, 3]) {
+      for (const counting of [false, true]) {
+        const sink = await FileSink.open(join(dir, `w${workers}.jsonl`));
+        const levels = { low: 0, medium: 0, high: 0 };
+        await writeBatchParallel({
+          ...options,
+          sink,
+          workers,
+          taskSize: 97,
+          generateOnMainThread: true,
+          onLevels: counting
+            ? (task) => {
+                for (const level of ['low', 'medium', 'high'] as const) levels[level] += task[level];
+              }
+            : undefined,
+        });
+        expect(readFileSync(join(dir, `w${workers}.jsonl`)).equals(one)).toBe(true);
+        if (counting) expect(levels.low + levels.medium + levels.high).toBe(options.count);
+      }
+    }
   });
 
   it('with a shard as well', async () => {

@@ -154,6 +154,7 @@ async function batchToFile(
           ? await writeBatchParallel({
               ...text,
               workers,
+              generateOnMainThread: true,
               onLevels: active && ((levels) => active.metrics.countLevels(levels)),
             })
           : await writeBatch(text);
