@@ -24,7 +24,7 @@ const STAGING_BYTES = 4 << 20;
  * Staging buffers: one filling while the others are written. A direct write returns only when
  * the device has the data, so several in flight keep the device busy while the caller goes on.
  */
-const STAGING_COUNT = 4;
+const STAGING_COUNT = 3;
 const WASM_PAGE = 65536;
 
 /** WebAssembly's Memory, which @types/node does not declare without the DOM library. */
