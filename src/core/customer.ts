@@ -222,7 +222,8 @@ export function generateCustomerFields(
   const activeDays = clamp(logNormal(rng, 300 * (0.6 + loyalty), 0.7), 7, 3650);
   const customerAgeDays = Math.round(daysSinceLastOrder + activeDays);
   const hasAccountGap = rng.next() >= 0.55; // most customers order on the day they sign up
-  const accountGapDays = Math.floor(-Math.log(1 - rng.next()) * 25 * covariate.signupGap) * (hasAccountGap ? 1 : 0);
+  const gapDraw = rng.next(); // drawn either way, so the stream layout does not depend on it
+  const accountGapDays = hasAccountGap ? Math.floor(-Math.log(1 - gapDraw) * 25 * covariate.signupGap) : 0;
   const premiumRate = roundTo(clamp(0.05 + 0.45 * loyalty + 0.1 * normal(rng), 0, 1), 10000);
   const discountRate = roundTo(clamp(0.08 + 0.55 * frailty + 0.1 * normal(rng), 0, 1), 10000);
   const orderValue = logNormal(rng, 40 * (1 + 1.2 * premiumRate), 0.35) * covariate.orderValue;
