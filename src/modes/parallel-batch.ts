@@ -1,8 +1,8 @@
 /**
- * Batch generation on worker threads, byte-identical to one thread. The batch is cut into tasks of
- * consecutive positions; task j goes to worker j mod N together with an output buffer in shared
+ * Batch generation on several threads, byte-identical to one thread. The batch is cut into tasks of
+ * consecutive positions, which the workers take in turn, each with an output buffer in shared
  * memory; the main thread writes the tasks' bytes in task order and sends each buffer out again
- * with a later task. Each worker works up to BUFFERS_PER_WORKER tasks ahead of the writer.
+ * with the worker's next task. Each worker works up to BUFFERS_PER_WORKER tasks ahead of the writer.
  *
  * Shared, not transferred: moving an ArrayBuffer to another thread detaches it, and once any
  * buffer has been detached V8 checks every typed-array and DataView access for it, which made
