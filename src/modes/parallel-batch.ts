@@ -35,12 +35,6 @@ export interface ParallelBatchOptions extends WriteBatchOptions {
 }
 
 const BUFFER_BYTES = 4 << 20;
-/**
- * The main thread's share of the tasks, relative to an even split: it also copies the workers'
- * output into the sink and runs the event loop. Measured with 2 generators on 2 cores: 0.8 (40% of
- * the tasks) was 6–8% faster than an even split, and 0.7 slower again.
- */
-const MAIN_SHARE_OF_EVEN = 0.8;
 /** Sink memory a main-thread task asks for: room for a task of typical records (others overflow into a copy). */
 const MAIN_TASK_BYTES = 2 << 20;
 /** Tasks a worker may have done ahead of the writer: smooths out momentary differences in speed. */
@@ -67,20 +61,19 @@ export async function writeBatchParallel(options: ParallelBatchOptions): Promise
   // Borrowed once to see whether the sink lends memory; not committed, so simply not used.
   const lends = options.generateOnMainThread === true && (await sink.borrow?.(MAIN_TASK_BYTES)) !== undefined;
   const mainGenerator = lends && generators > 1 ? new BatchGenerator(generation) : undefined;
-  const mainShare = MAIN_SHARE_OF_EVEN / generators;
   const workers = Array.from({ length: mainGenerator === undefined ? generators : generators - 1 }, () => {
     const data: BatchWorkerData = { options: generation, format: options.format, optionalFields: [] };
     return new Worker(workerUrl(), { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
   });
   /**
-   * The worker (index) making a task, or -1 for the main thread, which takes `mainShare` of the
-   * tasks, evenly spread; the workers take turns with the rest.
+   * The worker (index) making a task, or -1 for the main thread: the generators take turns. (Giving
+   * the main thread fewer tasks, for its copying and event loop, measured slower once the copying
+   * was made fast: see DirectFile's #privateCopy.)
    */
   const ownerOf = (task: number): number => {
-    if (mainGenerator === undefined) return task % workers.length;
-    const mainBefore = Math.floor(task * mainShare);
-    if (Math.floor((task + 1) * mainShare) > mainBefore) return -1;
-    return (task - mainBefore) % workers.length;
+    if (mainGenerator === undefined) return task % generators;
+    const generator = task % generators;
+    return generator === 0 ? -1 : generator - 1;
   };
   /** The task each worker was given last: its next is the next task it owns. */
   const lastGiven = workers.map(() => -1);

@@ -41,6 +41,8 @@ export class DirectFile {
   /** The staging buffer being filled, and its bytes. */
   #current = 0;
   #staged = 0;
+  /** Private memory for chunks that arrive in shared memory (see #privateCopy). */
+  #bounce = new Uint8Array(0);
   /** File offset of the start of the current staging buffer (a multiple of BLOCK). */
   #offset = 0;
 
@@ -78,6 +80,7 @@ export class DirectFile {
    */
   async write(chunk: Uint8Array): Promise<void> {
     this.#throwIfFailed();
+    if (chunk.buffer instanceof SharedArrayBuffer) chunk = this.#privateCopy(chunk);
     let from = 0;
     while (from < chunk.length) {
       const length = Math.min(chunk.length - from, STAGING_BYTES - this.#staged);
@@ -129,6 +132,20 @@ export class DirectFile {
   }
 
   // --- internal ---
+
+  /**
+   * A chunk in shared memory (worker threads' output), copied to private memory first. V8 copies
+   * out of shared memory with relaxed atomics: word by word when source and target are equally
+   * aligned, byte by byte (5× slower) when not, and the target's alignment in the staging memory
+   * follows the file offset. Into an equally aligned private buffer the copy is word by word, and
+   * from there into staging it is a plain memcpy.
+   */
+  #privateCopy(chunk: Uint8Array): Uint8Array {
+    const shift = chunk.byteOffset % 8;
+    if (this.#bounce.length < shift + chunk.length) this.#bounce = new Uint8Array(shift + chunk.length);
+    this.#bounce.set(chunk, shift);
+    return this.#bounce.subarray(shift, shift + chunk.length);
+  }
 
   #buffer(): Uint8Array {
     return this.#staging[this.#current] as Uint8Array;

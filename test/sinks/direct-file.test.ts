@@ -76,6 +76,27 @@ describe('FileSink with direct I/O', () => {
     }
   });
 
+  it('takes chunks in shared memory at any alignment (worker threads write there)', async () => {
+    const target = join(tempDir(), 'shared.bin');
+    const sink = await FileSink.open(target);
+    const shared = new Uint8Array(new SharedArrayBuffer(1 << 20));
+    let offset = 0;
+    for (const [start, length] of [
+      [0, 5000],
+      [3, 70_001],
+      [8, 4096],
+      [5, 1],
+      [1, 900_000],
+      [7, 123_457],
+    ] as const) {
+      shared.set(pattern(offset, length), start);
+      await sink.write(shared.subarray(start, start + length));
+      offset += length;
+    }
+    await sink.close();
+    expect(readFileSync(target).equals(pattern(0, offset))).toBe(true);
+  });
+
   it('gives the same batch file either way, encoded in place or copied', async () => {
     const files = [];
     for (const directIo of [true, false]) {
