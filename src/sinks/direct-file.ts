@@ -41,6 +41,13 @@ export class DirectFile {
   /** The staging buffer being filled, and its bytes. */
   #current = 0;
   #staged = 0;
+  /**
+   * An ordinary descriptor, opened for the tail, or for everything once the file system has
+   * refused a direct write (it accepted O_DIRECT at open but not the write: then the data goes
+   * through the page cache instead of failing the run).
+   */
+  #ordinary: Promise<FileHandle> | undefined;
+  #refused = false;
   /** Private memory for chunks that arrive in shared memory (see #privateCopy). */
   #bounce = new Uint8Array(0);
   /** File offset of the start of the current staging buffer (a multiple of BLOCK). */
@@ -114,14 +121,12 @@ export class DirectFile {
   async finish(): Promise<void> {
     if (this.#staged >= BLOCK) await this.#submitWholeBlocks();
     await this.#settle();
-    await this.#handle.close();
-    this.#throwIfFailed();
-    if (this.#staged === 0) return;
-    const tail = await open(this.#path, constants.O_WRONLY);
     try {
-      await writeAt(tail, this.#buffer().subarray(0, this.#staged), this.#offset);
+      this.#throwIfFailed();
+      if (this.#staged > 0)
+        await writeAt(await this.#ordinaryHandle(), this.#buffer().subarray(0, this.#staged), this.#offset);
     } finally {
-      await tail.close();
+      await this.close();
     }
   }
 
@@ -129,6 +134,14 @@ export class DirectFile {
   async close(): Promise<void> {
     await this.#settle();
     await this.#handle.close();
+    const ordinary = this.#ordinary;
+    this.#ordinary = undefined;
+    if (ordinary !== undefined) await (await ordinary).close();
+  }
+
+  /** True once the file system refused a direct write and the rest went through the page cache. */
+  get refusedDirectWrites(): boolean {
+    return this.#refused;
   }
 
   // --- internal ---
@@ -147,6 +160,25 @@ export class DirectFile {
     return this.#bounce.subarray(shift, shift + chunk.length);
   }
 
+  /** Whole blocks at `position`: directly, or through the page cache once a direct write was refused. */
+  async #writeBlocks(bytes: Uint8Array, position: number): Promise<void> {
+    if (!this.#refused) {
+      try {
+        await writeAt(this.#handle, bytes, position);
+        return;
+      } catch (error) {
+        if (codeOf(error) !== 'EINVAL') throw error;
+        this.#refused = true;
+      }
+    }
+    await writeAt(await this.#ordinaryHandle(), bytes, position);
+  }
+
+  #ordinaryHandle(): Promise<FileHandle> {
+    this.#ordinary ??= open(this.#path, constants.O_WRONLY);
+    return this.#ordinary;
+  }
+
   #buffer(): Uint8Array {
     return this.#staging[this.#current] as Uint8Array;
   }
@@ -159,7 +191,7 @@ export class DirectFile {
     const buffer = this.#buffer();
     const whole = this.#staged - (this.#staged % BLOCK);
     const index = this.#current;
-    const write = writeAt(this.#handle, buffer.subarray(0, whole), this.#offset).then(
+    const write = this.#writeBlocks(buffer.subarray(0, whole), this.#offset).then(
       () => {
         this.#inFlight[index] = undefined;
       },

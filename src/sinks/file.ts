@@ -80,9 +80,9 @@ export class FileSink implements Sink {
     return this.#bytesWritten;
   }
 
-  /** True when the file is written with direct I/O. */
+  /** True while the file is written with direct I/O (false also once the file system refused a direct write). */
   get direct(): boolean {
-    return this.#file instanceof DirectFile;
+    return this.#file instanceof DirectFile && !this.#file.refusedDirectWrites;
   }
 
   /** A file has no reader to go away (a FIFO's reader leaving shows as a write error). */

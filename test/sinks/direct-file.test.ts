@@ -1,4 +1,6 @@
 import { constants, readdirSync, readFileSync } from 'node:fs';
+import fsPromises from 'node:fs/promises';
+import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FileSink } from '../../src/sinks/file.ts';
@@ -95,6 +97,34 @@ describe('FileSink with direct I/O', () => {
     }
     await sink.close();
     expect(readFileSync(target).equals(pattern(0, offset))).toBe(true);
+  });
+
+  it.skipIf(!hasDirectIo)('goes on through the page cache when the file system refuses a direct write', async () => {
+    // A file system that takes O_DIRECT at open but refuses the writes (EINVAL), simulated by
+    // wrapping open(): descriptors opened with O_DIRECT refuse every write.
+    const realOpen = fsPromises.open;
+    const direct = (constants as { O_DIRECT?: number }).O_DIRECT ?? 0;
+    fsPromises.open = (async (path: string, flags?: string | number, mode?: number) => {
+      const handle = await realOpen(path, flags, mode);
+      if (typeof flags === 'number' && (flags & direct) !== 0) {
+        handle.write = () =>
+          Promise.reject(Object.assign(new Error('EINVAL: invalid argument, write'), { code: 'EINVAL' }));
+      }
+      return handle;
+    }) as typeof fsPromises.open;
+    syncBuiltinESMExports();
+    try {
+      const target = join(tempDir(), 'refused.bin');
+      const sink = await FileSink.open(target);
+      expect(sink.direct).toBe(true);
+      const expected = await writeSequence(sink, [5_000_000, -70_000, 4096, 9_000_001, 17]);
+      await sink.close();
+      expect(sink.direct).toBe(false);
+      expect(readFileSync(target).equals(expected)).toBe(true);
+    } finally {
+      fsPromises.open = realOpen;
+      syncBuiltinESMExports();
+    }
   });
 
   it('gives the same batch file either way, encoded in place or copied', async () => {
