@@ -9,8 +9,9 @@
  * block size. Chunks are therefore gathered in page-aligned staging memory (a WebAssembly.Memory:
  * the one allocation JavaScript can make page-aligned) and written in whole blocks; the last
  * partial block goes through an ordinary descriptor when the file is finished. Where direct I/O is
- * not available (no O_DIRECT on this platform, a file system that refuses it) open() says so and
- * the caller writes through the page cache as before.
+ * not available (no O_DIRECT on this platform, a file system that refuses it at open) create()
+ * says so and the caller writes through the page cache as before; a file system that takes it at
+ * open but refuses the writes gets them through an ordinary descriptor.
  */
 import { constants } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
