@@ -1,7 +1,8 @@
 /**
  * Worker thread of a parallel batch (parallel-batch.ts): encodes the tasks it is given
- * (batch-task.ts) into the buffer that came with each, and sends back the number of bytes written. Records are a pure function of (seed, index, parameters), so which thread makes
- * them does not change a byte.
+ * (batch-task.ts) into the buffer that came with each, and sends back the number of bytes
+ * written. Records are a pure function of (seed, index, parameters), so which thread makes them
+ * does not change a byte.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { OptionalField, OutputFormat } from '../encoders/index.ts';

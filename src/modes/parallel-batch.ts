@@ -75,14 +75,6 @@ export async function writeBatchParallel(options: ParallelBatchOptions): Promise
     const generator = task % generators;
     return generator === 0 ? -1 : generator - 1;
   };
-  /** The task each worker was given last: its next is the next task it owns. */
-  const lastGiven = workers.map(() => -1);
-  const giveNext = (worker: number, buffer: SharedArrayBuffer): void => {
-    let task = (lastGiven[worker] ?? 0) + 1;
-    while (task < tasks && ownerOf(task) !== worker) task++;
-    lastGiven[worker] = task;
-    if (task < tasks) assign(task, worker, buffer);
-  };
 
   // Results arrive per worker in the order it was given tasks; await them in global task order.
   const pending = new Map<number, { resolve: (r: BatchTaskResult) => void; reject: (e: Error) => void }>();
@@ -97,7 +89,10 @@ export async function writeBatchParallel(options: ParallelBatchOptions): Promise
     const from = task * taskSize;
     return { from, to: Math.min(total, from + taskSize) };
   };
-  const assign = (task: number, worker: number, buffer: SharedArrayBuffer): void => {
+  /** Sends a task with a buffer to its worker (nothing past the last task, or for the main thread's). */
+  const assign = (task: number, buffer: SharedArrayBuffer): void => {
+    const worker = ownerOf(task);
+    if (task >= tasks || worker === -1) return;
     results.set(
       task,
       new Promise((resolve, reject) => {
@@ -124,18 +119,17 @@ export async function writeBatchParallel(options: ParallelBatchOptions): Promise
   let interrupted = false;
   try {
     // BUFFERS_PER_WORKER tasks per worker in flight, each with its own buffer.
-    for (let worker = 0; worker < workers.length; worker++) {
-      for (let i = 0; i < BUFFERS_PER_WORKER; i++) giveNext(worker, new SharedArrayBuffer(BUFFER_BYTES));
+    for (let task = 0; task < BUFFERS_PER_WORKER * generators; task++) {
+      assign(task, new SharedArrayBuffer(BUFFER_BYTES));
     }
     await sink.write(Buffer.from(encoder.header));
-    let previous: { worker: number; buffer: SharedArrayBuffer } | undefined;
+    let previous: { task: number; buffer: SharedArrayBuffer } | undefined;
     for (let task = 0; task < tasks; task++) {
       if (signal?.aborted === true) {
         interrupted = true;
         break;
       }
-      const owner = ownerOf(task);
-      if (mainGenerator !== undefined && owner === -1) {
+      if (mainGenerator !== undefined && ownerOf(task) === -1) {
         // Not inside onLevels?.(…): an optional call skips its arguments when there is no callback.
         const { levels } = await writeMainTask(task, mainGenerator);
         options.onLevels?.(levels);
@@ -145,9 +139,10 @@ export async function writeBatchParallel(options: ParallelBatchOptions): Promise
         pending.delete(task);
         await sink.write(result.overflow ?? new Uint8Array(result.buffer, 0, result.length));
         options.onLevels?.(result.levels);
-        // The sink may read a chunk until the next write resolves: only now is the previous buffer free.
-        if (previous !== undefined) giveNext(previous.worker, previous.buffer);
-        previous = { worker: owner, buffer: result.buffer };
+        // The sink may read a chunk until the next write resolves: only now is the previous buffer
+        // free. Its worker's next task with it: the generators take turns, each with BUFFERS_PER_WORKER.
+        if (previous !== undefined) assign(previous.task + BUFFERS_PER_WORKER * generators, previous.buffer);
+        previous = { task, buffer: result.buffer };
       }
       written = Math.min(total, (task + 1) * taskSize);
       options.onProgress?.(written, sink.bytesWritten);
