@@ -125,7 +125,7 @@ export class DirectFile {
     try {
       this.#throwIfFailed();
       if (this.#staged > 0)
-        await writeAt(await this.#ordinaryHandle(), this.#buffer().subarray(0, this.#staged), this.#offset);
+        await writeAll(await this.#ordinaryHandle(), this.#buffer().subarray(0, this.#staged), this.#offset);
     } finally {
       await this.close();
     }
@@ -165,14 +165,14 @@ export class DirectFile {
   async #writeBlocks(bytes: Uint8Array, position: number): Promise<void> {
     if (!this.#refused) {
       try {
-        await writeAt(this.#handle, bytes, position);
+        await writeAll(this.#handle, bytes, position);
         return;
       } catch (error) {
         if (codeOf(error) !== 'EINVAL') throw error;
         this.#refused = true;
       }
     }
-    await writeAt(await this.#ordinaryHandle(), bytes, position);
+    await writeAll(await this.#ordinaryHandle(), bytes, position);
   }
 
   #ordinaryHandle(): Promise<FileHandle> {
@@ -220,10 +220,12 @@ export class DirectFile {
   }
 }
 
-async function writeAt(handle: FileHandle, bytes: Uint8Array, position: number): Promise<void> {
+/** All of `bytes`, at `position` or (without one) at the file's current position: a write may take only part. */
+export async function writeAll(handle: FileHandle, bytes: Uint8Array, position?: number): Promise<void> {
   let done = 0;
   while (done < bytes.length) {
-    const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, position + done);
+    const at = position === undefined ? null : position + done;
+    const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, at);
     done += bytesWritten;
   }
 }

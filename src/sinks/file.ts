@@ -9,7 +9,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { DatagenError } from '../errors.ts';
-import { DirectFile } from './direct-file.ts';
+import { DirectFile, writeAll } from './direct-file.ts';
 import type { Sink } from './types.ts';
 
 export interface FileSinkOptions {
@@ -56,7 +56,7 @@ export class FileSink implements Sink {
       throw new DatagenError('INVALID_ARGUMENT', `'${path}' is a directory`);
     }
     if (existing !== undefined && !existing.isFile()) {
-      const handle = await openOrExplain(targetPath, 'w', path);
+      const handle = await openOrExplain(path, () => open(targetPath, 'w', 0o644));
       return new FileSink(handle, targetPath, undefined, path);
     }
     const directory = dirname(targetPath);
@@ -71,8 +71,9 @@ export class FileSink implements Sink {
       directory,
       `.${basename(targetPath)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`,
     );
-    const direct = options.directIo === false ? undefined : await createDirect(temporaryPath, path);
-    const file = direct ?? (await openOrExplain(temporaryPath, 'wx', path));
+    const direct =
+      options.directIo === false ? undefined : await openOrExplain(path, () => DirectFile.create(temporaryPath));
+    const file = direct ?? (await openOrExplain(path, () => open(temporaryPath, 'wx', 0o644)));
     return new FileSink(file, targetPath, temporaryPath, path);
   }
 
@@ -110,7 +111,7 @@ export class FileSink implements Sink {
     try {
       await this.#file.commit(bytes);
     } catch (error) {
-      throw new DatagenError('OUTPUT', `writing ${this.description} failed: ${messageOf(error)}`, { cause: error });
+      throw this.#outputError(error);
     }
   }
 
@@ -124,7 +125,7 @@ export class FileSink implements Sink {
       if (this.#temporaryPath !== undefined) await rename(this.#temporaryPath, this.#targetPath);
     } catch (error) {
       await this.abort();
-      throw new DatagenError('OUTPUT', `writing ${this.description} failed: ${messageOf(error)}`, { cause: error });
+      throw this.#outputError(error);
     }
   }
 
@@ -141,33 +142,22 @@ export class FileSink implements Sink {
 
   async #writeAll(bytes: Uint8Array): Promise<void> {
     try {
-      const file = this.#file;
-      if (file instanceof DirectFile) {
-        await file.write(bytes);
-        return;
-      }
-      let offset = 0;
-      while (offset < bytes.length) {
-        const { bytesWritten } = await file.write(bytes, offset, bytes.length - offset);
-        offset += bytesWritten;
-      }
+      if (this.#file instanceof DirectFile) await this.#file.write(bytes);
+      else await writeAll(this.#file, bytes);
     } catch (error) {
-      throw new DatagenError('OUTPUT', `writing ${this.description} failed: ${messageOf(error)}`, { cause: error });
+      throw this.#outputError(error);
     }
   }
-}
 
-async function createDirect(path: string, shownPath: string): Promise<DirectFile | undefined> {
-  try {
-    return await DirectFile.create(path);
-  } catch (error) {
-    throw new DatagenError('INVALID_ARGUMENT', `cannot write '${shownPath}': ${messageOf(error)}`, { cause: error });
+  #outputError(error: unknown): DatagenError {
+    return new DatagenError('OUTPUT', `writing ${this.description} failed: ${messageOf(error)}`, { cause: error });
   }
 }
 
-async function openOrExplain(path: string, flags: string, shownPath: string): Promise<FileHandle> {
+/** Opens with `opening`, explaining a failure (permissions, a read-only file system) as bad input naming `shownPath`. */
+async function openOrExplain<T>(shownPath: string, opening: () => Promise<T>): Promise<T> {
   try {
-    return await open(path, flags, 0o644);
+    return await opening();
   } catch (error) {
     throw new DatagenError('INVALID_ARGUMENT', `cannot write '${shownPath}': ${messageOf(error)}`, { cause: error });
   }
