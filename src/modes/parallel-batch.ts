@@ -9,9 +9,12 @@
  * the workers' encoding ~20% slower than the same code on one thread.
  *
  * With `generateOnMainThread`, when the sink lends its memory (a file written with direct I/O),
- * the main thread is generator 0 of the N and N − 1 worker threads are started: it encodes its
- * tasks in place in the sink's memory (no copy), and there is one worker fewer to start and warm
- * up. Otherwise (stdout, or Kafka, whose producer needs the main thread) all N are workers.
+ * the main thread is one of the N generators and N − 1 worker threads are started: it encodes its
+ * tasks in place in the sink's memory (no copy). It starts at once and makes every task until a
+ * worker has loaded and warmed up (its first records run unoptimised), so the workers' start-up
+ * costs the run almost nothing; then it takes a share of the tasks tuned as it goes (see
+ * assignAhead). Otherwise (stdout, or Kafka, whose producer needs the main thread) all N are
+ * workers, which take tasks at once.
  */
 import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
@@ -39,6 +42,16 @@ const BUFFER_BYTES = 4 << 20;
 const MAIN_TASK_BYTES = 2 << 20;
 /** Tasks a worker may have done ahead of the writer: smooths out momentary differences in speed. */
 const BUFFERS_PER_WORKER = 4;
+/** The main thread's place in the rotation of generators. */
+const MAIN = -1;
+/**
+ * Records a worker makes and throws away before it takes tasks, while the main thread generates
+ * alone: enough for V8 to optimise the generation and encoding code (~25 ms on the otherwise idle
+ * core), so its first tasks do not hold up the writer.
+ */
+const WARM_UP_RECORDS = 4096;
+/** Waiting this long for a worker's output means the workers fell behind (a task takes a few ms). */
+const WAITED_MS = 0.5;
 
 export async function writeBatchParallel(options: ParallelBatchOptions): Promise<BatchResult> {
   const { sink, signal, workers: workerCount } = options;
@@ -61,20 +74,26 @@ export async function writeBatchParallel(options: ParallelBatchOptions): Promise
   // Borrowed once to see whether the sink lends memory; not committed, so simply not used.
   const lends = options.generateOnMainThread === true && (await sink.borrow?.(MAIN_TASK_BYTES)) !== undefined;
   const mainGenerator = lends && generators > 1 ? new BatchGenerator(generation) : undefined;
-  const workers = Array.from({ length: mainGenerator === undefined ? generators : generators - 1 }, () => {
-    const data: BatchWorkerData = { options: generation, format: options.format, optionalFields: [] };
+  const threads = mainGenerator === undefined ? generators : generators - 1;
+  // Set by each worker once it has warmed up (see the module comment); read without waiting.
+  const ready = new Int32Array(new SharedArrayBuffer(4 * threads));
+  const workers = Array.from({ length: threads }, (_, index) => {
+    const data: BatchWorkerData = {
+      options: generation,
+      format: options.format,
+      optionalFields: [],
+      ready,
+      index,
+      warmUpRecords: mainGenerator === undefined ? 0 : WARM_UP_RECORDS,
+    };
     return new Worker(workerUrl(), { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
   });
-  /**
-   * The worker (index) making a task, or -1 for the main thread: the generators take turns. (Giving
-   * the main thread fewer tasks, for its copying and event loop, measured slower once the copying
-   * was made fast: see DirectFile's #privateCopy.)
-   */
-  const ownerOf = (task: number): number => {
-    if (mainGenerator === undefined) return task % generators;
-    const generator = task % generators;
-    return generator === 0 ? -1 : generator - 1;
-  };
+  // Without a main-thread generator the workers take tasks at once: they queue until the thread runs.
+  const isReady = (worker: number): boolean => mainGenerator === undefined || Atomics.load(ready, worker) === 1;
+  const freeBuffers = workers.map(() =>
+    Array.from({ length: BUFFERS_PER_WORKER }, () => new SharedArrayBuffer(BUFFER_BYTES)),
+  );
+  let failure: Error | undefined;
 
   // Results arrive per worker in the order it was given tasks; await them in global task order.
   const pending = new Map<number, { resolve: (r: BatchTaskResult) => void; reject: (e: Error) => void }>();
@@ -82,6 +101,7 @@ export async function writeBatchParallel(options: ParallelBatchOptions): Promise
   for (const worker of workers) {
     worker.on('message', (result: BatchTaskResult) => pending.get(result.task)?.resolve(result));
     worker.on('error', (error) => {
+      failure ??= error;
       for (const p of pending.values()) p.reject(error);
     });
   }
@@ -89,18 +109,57 @@ export async function writeBatchParallel(options: ParallelBatchOptions): Promise
     const from = task * taskSize;
     return { from, to: Math.min(total, from + taskSize) };
   };
-  /** Sends a task with a buffer to its worker (nothing past the last task, or for the main thread's). */
-  const assign = (task: number, buffer: SharedArrayBuffer): void => {
-    const worker = ownerOf(task);
-    if (task >= tasks || worker === -1) return;
-    results.set(
-      task,
-      new Promise((resolve, reject) => {
-        pending.set(task, { resolve, reject });
-      }),
-    );
-    const message: BatchTask = { task, ...rangeOf(task), buffer };
-    workers[worker]?.postMessage(message);
+
+  /**
+   * Who makes each task (a worker's index, or MAIN), decided in task order up to a window ahead of
+   * the writer. The main thread takes `mainShare` of the tasks (a task each time its credit reaches
+   * one); the ready workers take the rest in turn, a worker not yet warmed up is passed over, and a
+   * worker with no free buffer holds its turn until the writer frees one.
+   *
+   * The main thread also copies every worker's output into the file, so its fair share is below
+   * 1 / generators by an amount that depends on the machine. It is tuned as the run goes: down a
+   * little each time a worker's output was ready when the writer came to it (the workers keep up),
+   * up more when the writer had to wait for it.
+   */
+  const owners = new Map<number, number>();
+  let mainShare = mainGenerator === undefined ? 0 : 1 / generators;
+  let mainCredit = 0;
+  let turn = 0;
+  let nextUnassigned = 0;
+  const nextReadyWorker = (): number | undefined => {
+    for (let tried = 0; tried < workers.length; tried++) {
+      const worker = (turn + tried) % workers.length;
+      if (isReady(worker)) return worker;
+    }
+    return undefined;
+  };
+  const assignAhead = (nextToWrite: number): void => {
+    while (nextUnassigned < tasks && nextUnassigned < nextToWrite + BUFFERS_PER_WORKER * generators) {
+      const task = nextUnassigned;
+      const worker = mainCredit + mainShare >= 1 ? undefined : nextReadyWorker();
+      if (worker === undefined) {
+        mainCredit = Math.max(0, mainCredit + mainShare - 1);
+        owners.set(task, MAIN);
+      } else {
+        const buffer = freeBuffers[worker]?.pop();
+        if (buffer === undefined) return; // its turn holds until the writer frees one of its buffers
+        mainCredit += mainShare;
+        turn = worker + 1;
+        results.set(
+          task,
+          new Promise((resolve, reject) => {
+            pending.set(task, { resolve, reject });
+          }),
+        );
+        workers[worker]?.postMessage({ task, ...rangeOf(task), buffer } satisfies BatchTask);
+        owners.set(task, worker);
+      }
+      nextUnassigned++;
+    }
+  };
+  const tuneMainShare = (workerKeptUp: boolean): void => {
+    if (mainGenerator === undefined) return;
+    mainShare = workerKeptUp ? Math.max(0.05, mainShare - 0.002) : Math.min(1 / generators, mainShare + 0.01);
   };
   /** Encodes one of the main thread's tasks in place in the sink's memory and hands it over. */
   const writeMainTask = async (task: number, generator: BatchGenerator): Promise<EncodedTask> => {
@@ -118,31 +177,33 @@ export async function writeBatchParallel(options: ParallelBatchOptions): Promise
   let written = 0;
   let interrupted = false;
   try {
-    // BUFFERS_PER_WORKER tasks per worker in flight, each with its own buffer.
-    for (let task = 0; task < BUFFERS_PER_WORKER * generators; task++) {
-      assign(task, new SharedArrayBuffer(BUFFER_BYTES));
-    }
     await sink.write(Buffer.from(encoder.header));
-    let previous: { task: number; buffer: SharedArrayBuffer } | undefined;
+    /** The buffer of the last task written from a worker: the sink may read it until the next write resolves. */
+    let previous: { worker: number; buffer: SharedArrayBuffer } | undefined;
     for (let task = 0; task < tasks; task++) {
       if (signal?.aborted === true) {
         interrupted = true;
         break;
       }
-      if (mainGenerator !== undefined && ownerOf(task) === -1) {
+      if (failure !== undefined) throw failure;
+      assignAhead(task);
+      const owner = owners.get(task);
+      owners.delete(task);
+      if (owner === MAIN && mainGenerator !== undefined) {
         // Not inside onLevels?.(…): an optional call skips its arguments when there is no callback.
         const { levels } = await writeMainTask(task, mainGenerator);
         options.onLevels?.(levels);
       } else {
+        const waitStarted = performance.now();
         const result = await (results.get(task) as Promise<BatchTaskResult>);
+        // A message that arrived during the main thread's own task is delivered at once: not a wait.
+        tuneMainShare(performance.now() - waitStarted < WAITED_MS);
         results.delete(task);
         pending.delete(task);
         await sink.write(result.overflow ?? new Uint8Array(result.buffer, 0, result.length));
         options.onLevels?.(result.levels);
-        // The sink may read a chunk until the next write resolves: only now is the previous buffer
-        // free. Its worker's next task with it: the generators take turns, each with BUFFERS_PER_WORKER.
-        if (previous !== undefined) assign(previous.task + BUFFERS_PER_WORKER * generators, previous.buffer);
-        previous = { task, buffer: result.buffer };
+        if (previous !== undefined) freeBuffers[previous.worker]?.push(previous.buffer);
+        previous = { worker: owner ?? 0, buffer: result.buffer };
       }
       written = Math.min(total, (task + 1) * taskSize);
       options.onProgress?.(written, sink.bytesWritten);

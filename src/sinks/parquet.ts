@@ -3,8 +3,9 @@
  * money and rates as DOUBLE, categories as UTF-8 strings, the event time as TIMESTAMP_MILLIS),
  * snappy-compressed, written one row group at a time into a byte sink, so memory stays constant
  * and a regular file still appears only when complete (FileSink's temporary name and rename).
+ * hyparquet-writer is loaded at the first write (~30 ms), so other outputs never pay for it.
  */
-import { ByteWriter, ParquetWriter, schemaFromColumnData } from 'hyparquet-writer';
+import type { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import type { CustomerRecord, FieldKind } from '../core/schema.ts';
 import { recordFields } from '../core/schema.ts';
 import type { OptionalField } from '../encoders/index.ts';
@@ -36,7 +37,8 @@ interface Column {
 export class ParquetRecordSink implements RecordSink {
   readonly description: string;
   readonly #sink: Sink;
-  readonly #writer: ParquetWriter;
+  /** Made at the first write or close, once hyparquet-writer has loaded. */
+  #writer: Promise<ParquetWriter> | undefined;
   readonly #columns: Column[];
   readonly #rowGroupSize: number;
   #rows = 0;
@@ -55,10 +57,6 @@ export class ParquetRecordSink implements RecordSink {
         nullable: 'optional' in field,
         values: [],
       }));
-    const schema = schemaFromColumnData({
-      columnData: this.#columns.map((c) => ({ name: c.name, data: [], type: c.type, nullable: c.nullable })),
-    });
-    this.#writer = new ParquetWriter({ writer: new SinkWriter(sink), schema, createdBy: 'churn-datagen' });
   }
 
   get stats(): DeliveryStats {
@@ -82,7 +80,7 @@ export class ParquetRecordSink implements RecordSink {
 
   async close(): Promise<DeliveryStats> {
     await this.#writeRowGroup();
-    await this.#writer.finish();
+    await (await this.#parquetWriter()).finish();
     await this.#sink.close();
     return this.stats;
   }
@@ -94,37 +92,53 @@ export class ParquetRecordSink implements RecordSink {
 
   // --- internal ---
 
+  #parquetWriter(): Promise<ParquetWriter> {
+    this.#writer ??= import('hyparquet-writer').then((parquet) => {
+      const schema = parquet.schemaFromColumnData({
+        columnData: this.#columns.map((c) => ({ name: c.name, data: [], type: c.type, nullable: c.nullable })),
+      });
+      const writer = new (sinkWriterClass(parquet.ByteWriter))(this.#sink);
+      return new parquet.ParquetWriter({ writer, schema, createdBy: 'churn-datagen' });
+    });
+    return this.#writer;
+  }
+
   async #writeRowGroup(): Promise<void> {
     if (this.#rows === 0) return;
     const columnData = this.#columns.map((c) => ({ name: c.name, data: c.values, type: c.type, nullable: c.nullable }));
-    await this.#writer.write({ columnData, rowGroupSize: this.#rows });
+    await (await this.#parquetWriter()).write({ columnData, rowGroupSize: this.#rows });
     for (const column of this.#columns) column.values = [];
     this.#flushed += this.#rows;
     this.#rows = 0;
   }
 }
 
-/** hyparquet-writer's buffer, handing its bytes to a Sink after each row group and at the end. */
-class SinkWriter extends ByteWriter {
-  readonly #sink: Sink;
+/**
+ * hyparquet-writer's buffer, handing its bytes to a Sink after each row group and at the end. A
+ * class made from the loaded module's ByteWriter, since the module is loaded on first use.
+ */
+function sinkWriterClass(Base: typeof ByteWriter) {
+  return class SinkWriter extends Base {
+    readonly #sink: Sink;
 
-  constructor(sink: Sink) {
-    super(1 << 20);
-    this.#sink = sink;
-  }
+    constructor(sink: Sink) {
+      super(1 << 20);
+      this.#sink = sink;
+    }
 
-  async flush(): Promise<void> {
-    if (this.index === 0) return;
-    // A copy: the sink may read its chunk until the next write, and this buffer is reused at once.
-    const chunk = new Uint8Array(this.buffer.slice(0, this.index));
-    this.index = 0;
-    await this.#sink.write(chunk);
-  }
+    async flush(): Promise<void> {
+      if (this.index === 0) return;
+      // A copy: the sink may read its chunk until the next write, and this buffer is reused at once.
+      const chunk = new Uint8Array(this.buffer.slice(0, this.index));
+      this.index = 0;
+      await this.#sink.write(chunk);
+    }
 
-  // hyparquet-writer's Writer interface allows finish(): void | Promise<void> and ParquetWriter awaits
-  // it; only its in-memory ByteWriter class declares void.
-  // eslint-disable-next-line @typescript-eslint/no-misused-promises
-  override finish(): Promise<void> {
-    return this.flush();
-  }
+    // hyparquet-writer's Writer interface allows finish(): void | Promise<void> and ParquetWriter awaits
+    // it; only its in-memory ByteWriter class declares void.
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises
+    override finish(): Promise<void> {
+      return this.flush();
+    }
+  };
 }

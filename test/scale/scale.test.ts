@@ -10,8 +10,52 @@ import { runChild, runInProcess, tempDir } from '../support/cli.ts';
 import { writeBatch } from '../../src/modes/batch.ts';
 import { writeBatchParallel } from '../../src/modes/parallel-batch.ts';
 import { FileSink } from '../../src/sinks/file.ts';
+import type { Sink } from '../../src/sinks/types.ts';
 
 const seeded = ['--seed', '21', '--start', '2026-02-01T00:00:00Z', '--quiet'];
+
+/**
+ * A file sink that counts how tasks arrive (committed in place by the main thread, or written from
+ * a worker's shared memory) and slows the main thread's tasks until a worker's first output
+ * arrives, so that the workers, which join once warmed up, take part even in a small batch.
+ */
+class WorkersJoinSink implements Sink {
+  committed = 0;
+  fromWorkers = 0;
+  readonly #file: FileSink;
+
+  constructor(file: FileSink) {
+    this.#file = file;
+  }
+
+  get description(): string {
+    return this.#file.description;
+  }
+  get bytesWritten(): number {
+    return this.#file.bytesWritten;
+  }
+  get closedByReader(): boolean {
+    return false;
+  }
+  async write(chunk: Uint8Array): Promise<void> {
+    if (chunk.buffer instanceof SharedArrayBuffer) this.fromWorkers++;
+    await this.#file.write(chunk);
+  }
+  borrow(bytes: number): Promise<Uint8Array | undefined> {
+    return this.#file.borrow(bytes);
+  }
+  async commit(bytes: number): Promise<void> {
+    this.committed++;
+    if (this.fromWorkers === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    await this.#file.commit(bytes);
+  }
+  close(): Promise<void> {
+    return this.#file.close();
+  }
+  abort(): Promise<void> {
+    return this.#file.abort();
+  }
+}
 
 /** Lines of a JSON Lines file, in a canonical order (so shards' files can be merged). */
 function sortedLines(paths: string[]): string[] {
@@ -124,12 +168,14 @@ describe('--workers N: the same bytes as one thread', () => {
 
   it('the main thread as a generator (in place, in direct I/O memory): same bytes, every level counted', async () => {
     const dir = tempDir();
-    const options = { count: 5003, seed: 4, start: 0, format: 'jsonl' as const };
+    const options = { count: 20_003, seed: 4, start: 0, format: 'jsonl' as const };
     await writeBatch({ ...options, sink: await FileSink.open(join(dir, 'one.jsonl')) });
     const one = readFileSync(join(dir, 'one.jsonl'));
     for (const workers of [2, 3]) {
       for (const counting of [false, true]) {
-        const sink = await FileSink.open(join(dir, `w${workers}.jsonl`));
+        const sink = new WorkersJoinSink(await FileSink.open(join(dir, `w${workers}.jsonl`)));
+        // With direct I/O (the file system allows it) the main thread generates in place.
+        const inPlace = (await sink.borrow(1024)) !== undefined;
         const levels = { low: 0, medium: 0, high: 0 };
         await writeBatchParallel({
           ...options,
@@ -144,6 +190,9 @@ describe('--workers N: the same bytes as one thread', () => {
             : undefined,
         });
         expect(readFileSync(join(dir, `w${workers}.jsonl`)).equals(one)).toBe(true);
+        // Both kinds of generator made tasks: in place (committed) and in workers' shared memory.
+        expect(sink.committed > 0).toBe(inPlace);
+        expect(sink.fromWorkers).toBeGreaterThan(0);
         if (counting) expect(levels.low + levels.medium + levels.high).toBe(options.count);
       }
     }

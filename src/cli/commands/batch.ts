@@ -128,7 +128,11 @@ async function batchToFile(
   let records = 0;
   const active = await startRunMetrics(flags, logger, () => ({ sent: records, acknowledged: records, failed: 0 }));
   active?.metrics.setDriftFactor(options.drift?.factor ?? 0);
-  const progress = createProgress(io.stderr, batchSize(options), !quiet && output !== '-' && logger.format === 'text');
+  const progress = await createProgress(
+    io.stderr,
+    batchSize(options),
+    !quiet && output !== '-' && logger.format === 'text',
+  );
   const startedAt = io.now();
   let result;
   try {
@@ -207,7 +211,7 @@ async function batchToKafka(
   const active = await startRunMetrics(flags, logger, () => sink.stats);
   active?.metrics.setDriftFactor(options.drift?.factor ?? 0);
   if (active !== undefined) sink.onAcknowledged = (latencyMs) => active.metrics.observeSendLatency(latencyMs);
-  const progress = createProgress(io.stderr, batchSize(options), !quiet && logger.format === 'text');
+  const progress = await createProgress(io.stderr, batchSize(options), !quiet && logger.format === 'text');
   const startedAt = io.now();
   let result;
   try {
