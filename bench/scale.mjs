@@ -1,6 +1,8 @@
-// Scale-out benchmark: batch to JSONL files with 1 and 2 worker threads, and with n = 1 and 2
-// separate shard processes running side by side. Each configuration runs BENCH_REPEAT times
-// (default 3) and the best time counts, since this VM's disk writeback makes single runs noisy.
+// Scale-out benchmark: batch to JSONL files with 1 and 2 worker threads (the CLI, timed from process
+// start to exit; and the library in one process, timed from the start of generation, without the
+// ~0.1 s of process start-up that both CLI runs pay), and with n = 1 and 2 separate shard processes
+// running side by side. Each configuration runs BENCH_REPEAT times (default 3) and the best time
+// counts, since this VM's speed drifts from run to run.
 // Env: BENCH_SCALE_COUNT (default 2000000), BENCH_DIR (default the OS temp dir; /dev/shm takes
 // the disk out of the measurement).
 import { execFileSync, spawn } from 'node:child_process';
@@ -10,6 +12,7 @@ import { join } from 'node:path';
 
 const count = Number(process.env.BENCH_SCALE_COUNT ?? 2_000_000);
 const bin = new URL('../dist/cli/main.js', import.meta.url).pathname;
+const runner = new URL('./run-batch.mjs', import.meta.url).pathname;
 const repeat = Number(process.env.BENCH_REPEAT ?? 3);
 const dir = mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), 'churn-datagen-scale-'));
 const common = ['batch', '--count', String(count), '--seed', '42', '--start', '2026-01-01T00:00:00Z', '--quiet'];
@@ -33,6 +36,19 @@ async function timed(label, runs) {
   return { label, seconds, rate: count / seconds };
 }
 
+/** The library in one process (bench/run-batch.mjs), timed from the start of generation. */
+function timedInProcess(label, workers) {
+  let seconds = Infinity;
+  const output = join(dir, `p${workers}.jsonl`);
+  for (let i = 0; i < repeat; i++) {
+    execFileSync('sync');
+    const line = execFileSync(process.execPath, [runner, String(count), output, String(workers)], { encoding: 'utf8' });
+    seconds = Math.min(seconds, JSON.parse(line).seconds);
+    rmSync(output, { force: true });
+  }
+  return { label, seconds, rate: count / seconds };
+}
+
 console.log(`node ${process.version}, ${count} records to JSONL files in ${dir}, best of ${repeat}`);
 try {
   const results = [];
@@ -43,6 +59,7 @@ try {
       ]),
     );
   }
+  for (const workers of [1, 2]) results.push(timedInProcess(`library, workers ${workers}`, workers));
   for (const n of [1, 2]) {
     const runs = Array.from({ length: n }, (_, k) => [
       ...common,
@@ -54,7 +71,7 @@ try {
   }
   console.log('run                   seconds   records/s   vs first of its kind');
   for (const [i, r] of results.entries()) {
-    const base = results[i < 2 ? 0 : 2];
+    const base = results[i - (i % 2)];
     console.log(
       `${r.label.padEnd(20)} ${r.seconds.toFixed(2).padStart(8)} ${Math.round(r.rate).toLocaleString('en-US').padStart(11)}   ${(r.rate / base.rate).toFixed(2)}x`,
     );
