@@ -16,11 +16,9 @@ export interface BatchWorkerData {
   options: BatchOptions;
   format: OutputFormat;
   optionalFields: OptionalField[];
-  /** Set to 1 at `index` once this worker has warmed up and takes tasks (see parallel-batch.ts). */
+  /** Set to 1 at `index` once this worker has loaded and takes tasks (see parallel-batch.ts). */
   ready: Int32Array;
   index: number;
-  /** Records made and thrown away first, so that V8 has optimised the code before real tasks. */
-  warmUpRecords: number;
 }
 
 /** Positions [from, to) to encode into `buffer` (shared memory: see parallel-batch.ts). */
@@ -35,16 +33,19 @@ export interface BatchTask {
 export interface BatchTaskResult extends EncodedTask {
   task: number;
   buffer: SharedArrayBuffer;
+  /** Milliseconds the worker spent on the task (balances the main thread's share). */
+  ms: number;
 }
 
 const data = workerData as BatchWorkerData;
 const encoder = createEncoder(data.format, data.optionalFields);
 const generator = new BatchGenerator(data.options);
 
-if (data.warmUpRecords > 0) encodeTask(0, data.warmUpRecords, Buffer.allocUnsafe(4 << 20), generator, encoder);
 Atomics.store(data.ready, data.index, 1);
 
 parentPort?.on('message', ({ task, from, to, buffer }: BatchTask) => {
-  const result: BatchTaskResult = { task, buffer, ...encodeTask(from, to, Buffer.from(buffer), generator, encoder) };
+  const started = performance.now();
+  const encoded = encodeTask(from, to, Buffer.from(buffer), generator, encoder);
+  const result: BatchTaskResult = { task, buffer, ...encoded, ms: performance.now() - started };
   parentPort?.postMessage(result);
 });

@@ -11,9 +11,8 @@
  * With `generateOnMainThread`, when the sink lends its memory (a file written with direct I/O),
  * the main thread is one of the N generators and N − 1 worker threads are started: it encodes its
  * tasks in place in the sink's memory (no copy). It starts at once and makes every task until a
- * worker has loaded and warmed up (its first records run unoptimised), so the workers' start-up
- * costs the run almost nothing; then it takes a share of the tasks tuned as it goes (see
- * assignAhead). Otherwise (stdout, or Kafka, whose producer needs the main thread) all N are
+ * worker has loaded (~0.1 s), so the workers' start-up costs the run little; then it takes a share
+ * of the tasks balanced by what they cost (see assignAhead). Otherwise (stdout, or Kafka, whose producer needs the main thread) all N are
  * workers, which take tasks at once.
  */
 import { Worker } from 'node:worker_threads';
@@ -44,14 +43,6 @@ const MAIN_TASK_BYTES = 2 << 20;
 const BUFFERS_PER_WORKER = 4;
 /** The main thread's place in the rotation of generators. */
 const MAIN = -1;
-/**
- * Records a worker makes and throws away before it takes tasks, while the main thread generates
- * alone: enough for V8 to optimise the generation and encoding code (~25 ms on the otherwise idle
- * core), so its first tasks do not hold up the writer.
- */
-const WARM_UP_RECORDS = 4096;
-/** Waiting this long for a worker's output means the workers fell behind (a task takes a few ms). */
-const WAITED_MS = 0.5;
 
 export async function writeBatchParallel(options: ParallelBatchOptions): Promise<BatchResult> {
   const { sink, signal, workers: workerCount } = options;
@@ -75,7 +66,7 @@ export async function writeBatchParallel(options: ParallelBatchOptions): Promise
   const lends = options.generateOnMainThread === true && (await sink.borrow?.(MAIN_TASK_BYTES)) !== undefined;
   const mainGenerator = lends && generators > 1 ? new BatchGenerator(generation) : undefined;
   const threads = mainGenerator === undefined ? generators : generators - 1;
-  // Set by each worker once it has warmed up (see the module comment); read without waiting.
+  // Set by each worker once it has loaded (see the module comment); read without waiting.
   const ready = new Int32Array(new SharedArrayBuffer(4 * threads));
   const workers = Array.from({ length: threads }, (_, index) => {
     const data: BatchWorkerData = {
@@ -84,7 +75,6 @@ export async function writeBatchParallel(options: ParallelBatchOptions): Promise
       optionalFields: [],
       ready,
       index,
-      warmUpRecords: mainGenerator === undefined ? 0 : WARM_UP_RECORDS,
     };
     return new Worker(workerUrl(), { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
   });
@@ -113,16 +103,29 @@ export async function writeBatchParallel(options: ParallelBatchOptions): Promise
   /**
    * Who makes each task (a worker's index, or MAIN), decided in task order up to a window ahead of
    * the writer. The main thread takes `mainShare` of the tasks (a task each time its credit reaches
-   * one); the ready workers take the rest in turn, a worker not yet warmed up is passed over, and a
+   * one); the ready workers take the rest in turn, a worker still loading is passed over, and a
    * worker with no free buffer holds its turn until the writer frees one.
    *
-   * The main thread also copies every worker's output into the file, so its fair share is below
-   * 1 / generators by an amount that depends on the machine. It is tuned as the run goes: down a
-   * little each time a worker's output was ready when the writer came to it (the workers keep up),
-   * up more when the writer had to wait for it.
+   * The main thread also writes every worker's output into the file (a copy), so its fair share
+   * is below 1 / generators by an amount that depends on the machine. It follows from what the
+   * tasks cost as the run goes (moving averages): with m ms per own task, c ms to write a worker's
+   * task and w ms per task in a worker, the main thread's time per task, s·m + (1 − s)·c, equals
+   * a worker's, (1 − s)·w / workers, at s = (w / workers − c) / (m − c + w / workers).
    */
   const owners = new Map<number, number>();
+  const costs = { main: 0, write: 0, worker: 0 };
+  const averageIn = (key: keyof typeof costs, ms: number): void => {
+    costs[key] = costs[key] === 0 ? ms : costs[key] + 0.1 * (ms - costs[key]);
+  };
   let mainShare = mainGenerator === undefined ? 0 : 1 / generators;
+  const balanceMainShare = (): void => {
+    if (costs.main === 0 || costs.worker === 0) return;
+    const perWorker = costs.worker / workers.length;
+    mainShare = Math.min(
+      1 / generators,
+      Math.max(0.05, (perWorker - costs.write) / (costs.main - costs.write + perWorker)),
+    );
+  };
   let mainCredit = 0;
   let turn = 0;
   let nextUnassigned = 0;
@@ -157,10 +160,6 @@ export async function writeBatchParallel(options: ParallelBatchOptions): Promise
       nextUnassigned++;
     }
   };
-  const tuneMainShare = (workerKeptUp: boolean): void => {
-    if (mainGenerator === undefined) return;
-    mainShare = workerKeptUp ? Math.max(0.05, mainShare - 0.002) : Math.min(1 / generators, mainShare + 0.01);
-  };
   /** Encodes one of the main thread's tasks in place in the sink's memory and hands it over. */
   const writeMainTask = async (task: number, generator: BatchGenerator): Promise<EncodedTask> => {
     const { from, to } = rangeOf(task);
@@ -191,16 +190,19 @@ export async function writeBatchParallel(options: ParallelBatchOptions): Promise
       owners.delete(task);
       if (owner === MAIN && mainGenerator !== undefined) {
         // Not inside onLevels?.(…): an optional call skips its arguments when there is no callback.
+        const started = performance.now();
         const { levels } = await writeMainTask(task, mainGenerator);
+        averageIn('main', performance.now() - started);
+        balanceMainShare();
         options.onLevels?.(levels);
       } else {
-        const waitStarted = performance.now();
         const result = await (results.get(task) as Promise<BatchTaskResult>);
-        // A message that arrived during the main thread's own task is delivered at once: not a wait.
-        tuneMainShare(performance.now() - waitStarted < WAITED_MS);
         results.delete(task);
         pending.delete(task);
+        const started = performance.now();
         await sink.write(result.overflow ?? new Uint8Array(result.buffer, 0, result.length));
+        averageIn('write', performance.now() - started);
+        averageIn('worker', result.ms);
         options.onLevels?.(result.levels);
         if (previous !== undefined) freeBuffers[previous.worker]?.push(previous.buffer);
         previous = { worker: owner ?? 0, buffer: result.buffer };
