@@ -6,7 +6,7 @@ import { formatIsoTimestamp } from '../core/time.ts';
  * garbage); writing the bytes directly avoids all three. Every method writes exactly what the
  * string encoders write (tests hold the two byte-identical), so it is an optimisation only.
  *
- * Short texts and constants go in as 8-byte stores, which may write up to 7 bytes of scratch past
+ * Short texts and constants go in as 8-byte stores, which may write up to 32 bytes of scratch past
  * the text; what follows overwrites it, and only bytes before `position` are ever output.
  */
 
@@ -21,7 +21,7 @@ export class ByteWriter {
     this.#view = viewOf(buffer);
   }
 
-  /** The buffer being filled; callers make sure `room()` covers what they write plus 8 bytes. */
+  /** The buffer being filled; callers make sure `room()` covers what they write plus 32 bytes. */
   get buffer(): Uint8Array {
     return this.#buffer;
   }
@@ -40,13 +40,22 @@ export class ByteWriter {
     return this.buffer.length - this.position;
   }
 
-  /** Constant text (field names and punctuation between values). */
+  /**
+   * Constant text (field names and punctuation between values): four 8-byte stores cover the
+   * usual 8–32 bytes without a loop (scratch past the text, up to 32 bytes); longer text goes on
+   * in words.
+   */
   constant(text: ConstantText): void {
     const view = this.#view;
     const at = this.position;
-    const words = text.words;
-    for (let i = 0; i < words.length; i++) view.setFloat64(at + 8 * i, words[i] ?? 0, true);
-    view.setFloat64(at + text.lastWordAt, text.lastWord, true);
+    view.setFloat64(at, text.w0, true);
+    view.setFloat64(at + 8, text.w1, true);
+    view.setFloat64(at + 16, text.w2, true);
+    view.setFloat64(at + 24, text.w3, true);
+    if (text.length > 32) {
+      const words = text.words;
+      for (let i = 4; i < words.length; i++) view.setFloat64(at + 8 * i, words[i] ?? 0, true);
+    }
     this.position = at + text.length;
   }
 
@@ -256,16 +265,17 @@ function decimalLength(value: number): number {
  */
 export class ConstantText {
   readonly length: number;
-  /** The first ⌊length / 8⌋ 8-byte words, little-endian. */
+  /** Every 8 bytes as a word, little-endian, the last padded with '0's. */
   readonly words: Float64Array;
-  /** The last 8 bytes as a word (overlapping the last full one); text shorter than 8 bytes is padded with '0's. */
-  lastWord = 0;
-  readonly lastWordAt: number;
+  /** The first four words again, as fields: read without a bounds check. */
+  w0 = 0;
+  w1 = 0;
+  w2 = 0;
+  w3 = 0;
 
   constructor(text: string) {
     this.length = text.length;
-    this.words = new Float64Array(text.length >> 3);
-    this.lastWordAt = Math.max(0, text.length - 8);
+    this.words = new Float64Array(Math.max(4, Math.ceil(text.length / 8)));
     this.rewrite(text);
   }
 
@@ -275,16 +285,20 @@ export class ConstantText {
    */
   rewrite(text: string): void {
     if (text.length !== this.length) throw new Error(`ConstantText.rewrite: "${text}" is not ${this.length} long`);
-    const padded = text.length < 8 ? text.padEnd(8, '0') : text;
-    const bytes = padded.length <= scratch.length ? scratch : new Uint8Array(padded.length);
-    for (let i = 0; i < padded.length; i++) {
-      const code = padded.charCodeAt(i);
+    const bytes = 8 * this.words.length <= scratch.length ? scratch : new Uint8Array(8 * this.words.length);
+    bytes.fill(0x30, 0, 8 * this.words.length);
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
       if (code >= 0x7f) throw new Error(`ConstantText needs ASCII below 0x7f: ${text}`);
       bytes[i] = code;
     }
     const view = bytes === scratch ? scratchView : viewOf(bytes);
     for (let i = 0; i < this.words.length; i++) this.words[i] = view.getFloat64(8 * i, true);
-    this.lastWord = view.getFloat64(this.lastWordAt, true);
+    const words = this.words;
+    this.w0 = words[0] ?? 0;
+    this.w1 = words[1] ?? 0;
+    this.w2 = words[2] ?? 0;
+    this.w3 = words[3] ?? 0;
   }
 }
 
