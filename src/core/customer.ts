@@ -15,22 +15,12 @@
  * The stream layout puts every fixed-size draw first and the variable-size count draws last, so
  * two records with the same (seed, index) share their latent draws whatever the label or drift.
  */
-import {
-  binomial,
-  chance,
-  clamp,
-  roundTo,
-  logNormal,
-  normal,
-  pickCumulative,
-  poisson,
-  reflectUnit,
-} from './distributions.ts';
+import { binomial, clamp, normalOf, pickCumulativeAt, poisson, reflectUnit, roundTo } from './distributions.ts';
 import type { Drift } from './drift.ts';
 import type { CovariateScales } from './drift-schedule.ts';
 import { noCovariateShift } from './drift-schedule.ts';
 import { healthShiftOf } from './drift.ts';
-import type { RiskLevel, RiskMix } from './profiles.ts';
+import type { KeyFeatureProfile, RiskLevel, RiskMix } from './profiles.ts';
 import {
   healthBand,
   levelOfBand,
@@ -179,7 +169,16 @@ export function generateCustomerFields(
   const { mix } = params;
 
   // --- fixed-size draws: label, band, position, key features, mix-free attributes ---
-  const labelDraw = rng.next();
+  // Drawn together into an array, and the normal ones transformed in one loop: called one by one
+  // they were too many for V8 to inline, and every uniform returned from a call was a new heap
+  // number (~700 bytes of garbage a record).
+  const u = fixedDraws;
+  rng.fill(u);
+  for (let i = 0; i < NORMAL_DRAWS.length; i++) {
+    const at = NORMAL_DRAWS[i] as number;
+    u[at] = normalOf(u[at] as number);
+  }
+  const labelDraw = u[D.label] as number;
   // The band as a number first: looking it up by the level's name is a slow (megamorphic) keyed load.
   const drawnBand =
     params.level !== undefined
@@ -190,11 +189,9 @@ export function generateCustomerFields(
           ? 1
           : 0;
   const drawnLevel = levelOfBand[drawnBand] as RiskLevel;
-  const overlapDraw = rng.next();
-  const sideDraw = rng.next();
   let band: number = drawnBand;
-  if (overlapDraw < params.overlap) band = band === 1 ? (sideDraw < 0.5 ? 0 : 2) : 1;
-  const position = (rng.next() + rng.next()) / 2;
+  if ((u[D.overlap] as number) < params.overlap) band = band === 1 ? ((u[D.side] as number) < 0.5 ? 0 : 2) : 1;
+  const position = ((u[D.position] as number) + (u[D.position + 1] as number)) / 2;
   const level = params.conceptShift ? conceptLabel(drawnLevel, position, params.conceptShift) : drawnLevel;
   const covariate = params.covariate ?? noCovariateShift;
   const shift = healthShiftOf(params.drift);
@@ -202,37 +199,39 @@ export function generateCustomerFields(
   const vitality = health / 3; // ~0 (worst) … ~1 (best), beyond under drift
   const frailty = clamp(1 - vitality, 0, 4 / 3);
 
-  const orderFrequency = roundTo(
-    keyFeatureValue(keyFeatureProfiles.order_frequency, keyHealth(rng, band, position) - shift),
-    1000,
-  );
-  const daysSinceLastOrder = Math.round(
-    keyFeatureValue(keyFeatureProfiles.days_since_last_order, keyHealth(rng, band, position) - shift),
-  );
-  const emailOpenRate = roundTo(
-    keyFeatureValue(keyFeatureProfiles.email_open_rate, keyHealth(rng, band, position) - shift),
-    10000,
-  );
-  const cartAbandonmentRate = roundTo(
-    keyFeatureValue(keyFeatureProfiles.cart_abandonment_rate, keyHealth(rng, band, position) - shift),
-    10000,
-  );
+  // Each key feature from the health behind it: the band position plus the feature's own noise,
+  // or, rarely, an unusual value from anywhere on the scale (3 draws each: noise, whether unusual,
+  // where). One loop, so that V8 inlines its calls once.
+  const keyValue = keyValues;
+  for (let k = 0; k < KEY_FEATURES.length; k++) {
+    const at = D.keyFeatures + 3 * k;
+    const noise = (u[at] as number) * keyFeatureNoise;
+    const unusual = (u[at + 1] as number) < unusualValueRate;
+    const keyHealth = unusual ? (u[at + 2] as number) * 3 : band + reflectUnit(position + noise);
+    keyValue[k] = keyFeatureValue(KEY_FEATURES[k] as KeyFeatureProfile, keyHealth - shift);
+  }
+  const orderFrequency = roundTo(keyValue[0] as number, 1000);
+  const daysSinceLastOrder = Math.round(keyValue[1] as number);
+  const emailOpenRate = roundTo(keyValue[2] as number, 10000);
+  const cartAbandonmentRate = roundTo(keyValue[3] as number, 10000);
 
   const loyalty = clamp(vitality, 0, 1.2);
-  const activeDays = clamp(logNormal(rng, 300 * (0.6 + loyalty), 0.7), 7, 3650);
+  const activeDays = clamp(300 * (0.6 + loyalty) * Math.exp(0.7 * (u[D.activeDays] as number)), 7, 3650);
   const customerAgeDays = Math.round(daysSinceLastOrder + activeDays);
-  const hasAccountGap = rng.next() >= 0.55; // most customers order on the day they sign up
-  const gapDraw = rng.next(); // drawn either way, so the stream layout does not depend on it
-  const accountGapDays = hasAccountGap ? Math.floor(-Math.log(1 - gapDraw) * 25 * covariate.signupGap) : 0;
-  const premiumRate = roundTo(clamp(0.05 + 0.45 * loyalty + 0.1 * normal(rng), 0, 1), 10000);
-  const discountRate = roundTo(clamp(0.08 + 0.55 * frailty + 0.1 * normal(rng), 0, 1), 10000);
-  const orderValue = logNormal(rng, 40 * (1 + 1.2 * premiumRate), 0.35) * covariate.orderValue;
+  const hasAccountGap = (u[D.accountGap] as number) >= 0.55; // most customers order on the day they sign up
+  const accountGapDays = hasAccountGap
+    ? Math.floor(-Math.log(1 - (u[D.gapLength] as number)) * 25 * covariate.signupGap)
+    : 0;
+  const premiumRate = roundTo(clamp(0.05 + 0.45 * loyalty + 0.1 * (u[D.premium] as number), 0, 1), 10000);
+  const discountRate = roundTo(clamp(0.08 + 0.55 * frailty + 0.1 * (u[D.discount] as number), 0, 1), 10000);
+  const orderValue = 40 * (1 + 1.2 * premiumRate) * Math.exp(0.35 * (u[D.orderValue] as number)) * covariate.orderValue;
   const orderValueCents = Math.round(clamp(orderValue, 5, 1500) * 100);
-  const visitNoise = noiseFactor(rng, 0.25);
-  const viewsPerVisit = 4 * noiseFactor(rng, 0.3) * covariate.viewsPerVisit;
-  const category = productCategories[pickCumulative(rng, categoryCumulative)] ?? productCategories[0];
-  const payment = paymentMethods[pickCumulative(rng, paymentCumulative)] ?? paymentMethods[0];
-  const shipping = shippingMethods[pickCumulative(rng, shippingCumulative)] ?? shippingMethods[0];
+  const visitNoise = noiseFactor(u[D.visits] as number, 0.25);
+  const viewsPerVisit = 4 * noiseFactor(u[D.viewsPerVisit] as number, 0.3) * covariate.viewsPerVisit;
+  const category =
+    productCategories[pickCumulativeAt(u[D.category] as number, categoryCumulative)] ?? productCategories[0];
+  const payment = paymentMethods[pickCumulativeAt(u[D.payment] as number, paymentCumulative)] ?? paymentMethods[0];
+  const shipping = shippingMethods[pickCumulativeAt(u[D.shipping] as number, shippingCumulative)] ?? shippingMethods[0];
 
   // --- variable-size draws: counts ---
   const totalOrders = Math.max(1, Math.round((orderFrequency * customerAgeDays) / DAYS_PER_MONTH));
@@ -287,18 +286,55 @@ function conceptLabel(level: RiskLevel, position: number, shift: number): RiskLe
   return levelOfBand[band] ?? level;
 }
 
-/**
- * Health (0–3 scale, before drift) behind one key feature: the customer's band position plus the
- * feature's own noise, or, rarely, an unusual value from anywhere on the scale. Always 4 draws.
- */
-function keyHealth(rng: CounterRng, band: number, position: number): number {
-  const noise = normal(rng) * keyFeatureNoise;
-  const unusual = chance(rng, unusualValueRate);
-  const anywhere = rng.next() * 3;
-  return unusual ? anywhere : band + reflectUnit(position + noise);
+/** A multiplicative noise factor around 1 from a standard normal (cheaper than a log-normal where tails do not matter). */
+function noiseFactor(normal: number, spread: number): number {
+  return clamp(1 + spread * normal, 0.25, 3);
 }
 
-/** A multiplicative noise factor around 1 (cheaper than a log-normal where tails do not matter). */
-function noiseFactor(rng: CounterRng, spread: number): number {
-  return clamp(1 + spread * normal(rng), 0.25, 3);
-}
+/**
+ * Where each fixed-size draw sits in a record's stream (and in `fixedDraws`). The order is the
+ * stream layout of algorithm cdg-rng-1 and must not change.
+ */
+const D = {
+  label: 0,
+  overlap: 1,
+  side: 2,
+  /** Two uniforms, averaged. */
+  position: 3,
+  /** Three per key feature (order frequency, days since last order, email open rate, cart abandonment): normal noise, whether unusual, where. */
+  keyFeatures: 5,
+  activeDays: 17,
+  accountGap: 18,
+  gapLength: 19,
+  premium: 20,
+  discount: 21,
+  orderValue: 22,
+  visits: 23,
+  viewsPerVisit: 24,
+  category: 25,
+  payment: 26,
+  shipping: 27,
+} as const;
+const FIXED_DRAWS = 28;
+/** The draws used as standard normals (inverse CDF of the uniform). */
+const NORMAL_DRAWS = Int32Array.of(
+  D.keyFeatures,
+  D.keyFeatures + 3,
+  D.keyFeatures + 6,
+  D.keyFeatures + 9,
+  D.activeDays,
+  D.premium,
+  D.discount,
+  D.orderValue,
+  D.visits,
+  D.viewsPerVisit,
+);
+const fixedDraws = new Float64Array(FIXED_DRAWS);
+/** The key features in stream order. */
+const KEY_FEATURES: readonly KeyFeatureProfile[] = [
+  keyFeatureProfiles.order_frequency,
+  keyFeatureProfiles.days_since_last_order,
+  keyFeatureProfiles.email_open_rate,
+  keyFeatureProfiles.cart_abandonment_rate,
+];
+const keyValues = new Float64Array(KEY_FEATURES.length);

@@ -14,7 +14,12 @@ const ACKLAM_LOW = 0.02425;
  * uniform per value keeps the stream layout simple.
  */
 export function normal(rng: CounterRng): number {
-  const p = rng.next() + HALF_ULP; // (0, 1)
+  return normalOf(rng.next());
+}
+
+/** The standard normal at a uniform in [0, 1) drawn beforehand (what normal() does with its draw). */
+export function normalOf(uniform: number): number {
+  const p = uniform + HALF_ULP; // (0, 1)
   if (p < ACKLAM_LOW) return acklamTail(p);
   if (p > 1 - ACKLAM_LOW) return -acklamTail(1 - p);
   const q = p - 0.5;
@@ -40,11 +45,6 @@ export function logNormal(rng: CounterRng, median: number, sigma: number): numbe
 /** Uniform in [lo, hi). */
 export function uniform(rng: CounterRng, lo: number, hi: number): number {
   return lo + (hi - lo) * rng.next();
-}
-
-/** True with probability p. */
-export function chance(rng: CounterRng, p: number): boolean {
-  return rng.next() < p;
 }
 
 /**
@@ -97,7 +97,11 @@ export function binomial(rng: CounterRng, n: number, p: number): number {
 
 /** Index drawn from a cumulative distribution (last entry 1). */
 export function pickCumulative(rng: CounterRng, cumulative: readonly number[]): number {
-  const u = rng.next();
+  return pickCumulativeAt(rng.next(), cumulative);
+}
+
+/** pickCumulative at a uniform drawn beforehand. */
+export function pickCumulativeAt(u: number, cumulative: readonly number[]): number {
   const last = cumulative.length - 1;
   for (let i = 0; i < last; i++) if (u < (cumulative[i] as number)) return i;
   return last;

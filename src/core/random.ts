@@ -56,6 +56,11 @@ export class CounterRng {
     return this.#step() / TWO_POW_32;
   }
 
+  /** The next `out.length` uniforms into `out`, in stream order (the same values next() would give). */
+  fill(out: Float64Array): void {
+    for (let i = 0; i < out.length; i++) out[i] = this.#step() / TWO_POW_32;
+  }
+
   // --- internal ---
 
   /** One sfc32 round; returns an unsigned 32-bit integer. */
