@@ -216,6 +216,7 @@ export function generateCustomerFields(
   const cartAbandonmentRate = roundTo(keyValue[3] as number, 10000);
 
   const loyalty = clamp(vitality, 0, 1.2);
+  // Log-normal: median 300 × (0.6 + loyalty) days, log-space spread 0.7.
   const activeDays = clamp(300 * (0.6 + loyalty) * Math.exp(0.7 * (u[D.activeDays] as number)), 7, 3650);
   const customerAgeDays = Math.round(daysSinceLastOrder + activeDays);
   const hasAccountGap = (u[D.accountGap] as number) >= 0.55; // most customers order on the day they sign up
@@ -224,6 +225,7 @@ export function generateCustomerFields(
     : 0;
   const premiumRate = roundTo(clamp(0.05 + 0.45 * loyalty + 0.1 * (u[D.premium] as number), 0, 1), 10000);
   const discountRate = roundTo(clamp(0.08 + 0.55 * frailty + 0.1 * (u[D.discount] as number), 0, 1), 10000);
+  // Log-normal: median 40 × (1 + 1.2 × premium rate), log-space spread 0.35.
   const orderValue = 40 * (1 + 1.2 * premiumRate) * Math.exp(0.35 * (u[D.orderValue] as number)) * covariate.orderValue;
   const orderValueCents = Math.round(clamp(orderValue, 5, 1500) * 100);
   const visitNoise = noiseFactor(u[D.visits] as number, 0.25);
@@ -301,7 +303,10 @@ const D = {
   side: 2,
   /** Two uniforms, averaged. */
   position: 3,
-  /** Three per key feature (order frequency, days since last order, email open rate, cart abandonment): normal noise, whether unusual, where. */
+  /**
+   * Three per key feature (order frequency, days since last order, email open rate, cart
+   * abandonment): normal noise, whether unusual, where.
+   */
   keyFeatures: 5,
   activeDays: 17,
   accountGap: 18,

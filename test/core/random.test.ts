@@ -25,6 +25,15 @@ describe('CounterRng', () => {
     expect(a.filter((x, i) => x === b[i])).toHaveLength(0);
   });
 
+  it('fill() gives the draws next() would, in order, and the stream goes on after them', () => {
+    const rng = new CounterRng();
+    rng.reset(42, streamDomains.customer, 9);
+    const filled = new Float64Array(5);
+    rng.fill(filled);
+    const after = rng.next();
+    expect([...filled, after]).toEqual(draws(42, 9, 6));
+  });
+
   it('keeps domains apart', () => {
     expect(draws(42, 3, 8, streamDomains.customer)).not.toEqual(draws(42, 3, 8, streamDomains.lifecycle));
   });
