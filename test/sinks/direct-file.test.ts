@@ -81,7 +81,7 @@ describe('FileSink with direct I/O', () => {
   it('takes chunks in shared memory at any alignment (worker threads write there)', async () => {
     const target = join(tempDir(), 'shared.bin');
     const sink = await FileSink.open(target);
-    const shared = new Uint8Array(new SharedArrayBuffer(1 << 20));
+    const shared = new Uint8Array(new SharedArrayBuffer(4 << 20));
     let offset = 0;
     for (const [start, length] of [
       [0, 5000],
@@ -90,6 +90,7 @@ describe('FileSink with direct I/O', () => {
       [5, 1],
       [1, 900_000],
       [7, 123_457],
+      [6, 3_300_001], // pieces across a staging buffer's end
     ] as const) {
       shared.set(pattern(offset, length), start);
       await sink.write(shared.subarray(start, start + length));
