@@ -12,8 +12,8 @@
  * the main thread is one of the N generators and N − 1 worker threads are started: it encodes its
  * tasks in place in the sink's memory (no copy). It starts at once and makes every task until a
  * worker has loaded (~0.1 s), so the workers' start-up costs the run little; then it takes a share
- * of the tasks balanced by what they cost (see assignAhead). Otherwise (stdout, or Kafka, whose producer needs the main thread) all N are
- * workers, which take tasks at once.
+ * of the tasks balanced by what they cost (see assignAhead). Otherwise (stdout, or Kafka, whose
+ * producer needs the main thread) all N are workers, which take tasks at once.
  */
 import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
@@ -41,8 +41,6 @@ const BUFFER_BYTES = 4 << 20;
 const MAIN_TASK_BYTES = 2 << 20;
 /** Tasks a worker may have done ahead of the writer: smooths out momentary differences in speed. */
 const BUFFERS_PER_WORKER = 4;
-/** The main thread's place in the rotation of generators. */
-const MAIN = -1;
 
 export async function writeBatchParallel(options: ParallelBatchOptions): Promise<BatchResult> {
   const { sink, signal, workers: workerCount } = options;
@@ -86,8 +84,9 @@ export async function writeBatchParallel(options: ParallelBatchOptions): Promise
   let failure: Error | undefined;
 
   // Results arrive per worker in the order it was given tasks; await them in global task order.
+  // A task without an entry in `results` is the main thread's (see assignAhead).
   const pending = new Map<number, { resolve: (r: BatchTaskResult) => void; reject: (e: Error) => void }>();
-  const results = new Map<number, Promise<BatchTaskResult>>();
+  const results = new Map<number, { worker: number; result: Promise<BatchTaskResult> }>();
   for (const worker of workers) {
     worker.on('message', (result: BatchTaskResult) => pending.get(result.task)?.resolve(result));
     worker.on('error', (error) => {
@@ -101,7 +100,7 @@ export async function writeBatchParallel(options: ParallelBatchOptions): Promise
   };
 
   /**
-   * Who makes each task (a worker's index, or MAIN), decided in task order up to a window ahead of
+   * Who makes each task (a worker, or the main thread), decided in task order up to a window ahead of
    * the writer. The main thread takes `mainShare` of the tasks (a task each time its credit reaches
    * one); the ready workers take the rest in turn, a worker still loading is passed over, and a
    * worker with no free buffer holds its turn until the writer frees one.
@@ -112,7 +111,6 @@ export async function writeBatchParallel(options: ParallelBatchOptions): Promise
    * task and w ms per task in a worker, the main thread's time per task, s·m + (1 − s)·c, equals
    * a worker's, (1 − s)·w / workers, at s = (w / workers − c) / (m − c + w / workers).
    */
-  const owners = new Map<number, number>();
   const costs = { main: 0, write: 0, worker: 0 };
   const averageIn = (key: keyof typeof costs, ms: number): void => {
     costs[key] = costs[key] === 0 ? ms : costs[key] + 0.1 * (ms - costs[key]);
@@ -142,20 +140,16 @@ export async function writeBatchParallel(options: ParallelBatchOptions): Promise
       const worker = mainCredit + mainShare >= 1 ? undefined : nextReadyWorker();
       if (worker === undefined) {
         mainCredit = Math.max(0, mainCredit + mainShare - 1);
-        owners.set(task, MAIN);
       } else {
         const buffer = freeBuffers[worker]?.pop();
         if (buffer === undefined) return; // its turn holds until the writer frees one of its buffers
         mainCredit += mainShare;
         turn = worker + 1;
-        results.set(
-          task,
-          new Promise((resolve, reject) => {
-            pending.set(task, { resolve, reject });
-          }),
-        );
+        const result = new Promise<BatchTaskResult>((resolve, reject) => {
+          pending.set(task, { resolve, reject });
+        });
+        results.set(task, { worker, result });
         workers[worker]?.postMessage({ task, ...rangeOf(task), buffer } satisfies BatchTask);
-        owners.set(task, worker);
       }
       nextUnassigned++;
     }
@@ -186,9 +180,10 @@ export async function writeBatchParallel(options: ParallelBatchOptions): Promise
       }
       if (failure !== undefined) throw failure;
       assignAhead(task);
-      const owner = owners.get(task);
-      owners.delete(task);
-      if (owner === MAIN && mainGenerator !== undefined) {
+      const fromWorker = results.get(task);
+      if (fromWorker === undefined) {
+        // The main thread's task: assignAhead gives it tasks only when it generates.
+        if (mainGenerator === undefined) throw new Error(`parallel batch: task ${task} was never assigned`);
         // Not inside onLevels?.(…): an optional call skips its arguments when there is no callback.
         const started = performance.now();
         const { levels } = await writeMainTask(task, mainGenerator);
@@ -196,7 +191,8 @@ export async function writeBatchParallel(options: ParallelBatchOptions): Promise
         balanceMainShare();
         options.onLevels?.(levels);
       } else {
-        const result = await (results.get(task) as Promise<BatchTaskResult>);
+        const { worker } = fromWorker;
+        const result = await fromWorker.result;
         results.delete(task);
         pending.delete(task);
         const started = performance.now();
@@ -205,7 +201,7 @@ export async function writeBatchParallel(options: ParallelBatchOptions): Promise
         averageIn('worker', result.ms);
         options.onLevels?.(result.levels);
         if (previous !== undefined) freeBuffers[previous.worker]?.push(previous.buffer);
-        previous = { worker: owner ?? 0, buffer: result.buffer };
+        previous = { worker, buffer: result.buffer };
       }
       written = Math.min(total, (task + 1) * taskSize);
       options.onProgress?.(written, sink.bytesWritten);
