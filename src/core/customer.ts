@@ -288,7 +288,10 @@ function conceptLabel(level: RiskLevel, position: number, shift: number): RiskLe
   return levelOfBand[band] ?? level;
 }
 
-/** A multiplicative noise factor around 1 from a standard normal (cheaper than a log-normal where tails do not matter). */
+/**
+ * A multiplicative noise factor around 1 from a standard normal (cheaper than a log-normal where
+ * tails do not matter).
+ */
 function noiseFactor(normal: number, spread: number): number {
   return clamp(1 + spread * normal, 0.25, 3);
 }
