@@ -19,8 +19,12 @@ import { open } from 'node:fs/promises';
 
 /** Alignment of memory, offsets and lengths: covers 512-byte and 4 KiB logical blocks. */
 const BLOCK = 4096;
-/** One staging buffer: written when full, a large sequential transfer. */
-const STAGING_BYTES = 4 << 20;
+/**
+ * One staging buffer: written when full, a large sequential transfer. 8 MiB rather than 4: half
+ * the writes, and with 2 worker threads the main thread spent ~35% less time submitting them and
+ * waiting for a free buffer (10M records: 0.88 → 0.57 s).
+ */
+export const STAGING_BYTES = 8 << 20;
 /**
  * Staging buffers: one filling while the others are written. A direct write returns only when
  * the device has the data, so several in flight keep the device busy while the caller goes on.

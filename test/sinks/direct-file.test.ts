@@ -3,6 +3,7 @@ import fsPromises from 'node:fs/promises';
 import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { STAGING_BYTES } from '../../src/sinks/direct-file.ts';
 import { FileSink } from '../../src/sinks/file.ts';
 import { writeBatch } from '../../src/modes/batch.ts';
 import { tempDir } from '../support/cli.ts';
@@ -60,10 +61,10 @@ describe('FileSink with direct I/O', () => {
     ['a file under one block (only the tail)', [1, 100, 3000]],
     ['whole blocks, no tail', [4096, 8192, -4096, 4096 * 300]],
     ['block edges', [4095, 1, 4097, -4095, 2, -1, 0, 4094]],
-    ['writes larger than a staging buffer', [5_000_000, -1_000_000, 9_000_001, 3]],
+    ['writes larger than a staging buffer', [5_000_000, -1_000_000, STAGING_BYTES + 600_001, 3]],
     [
       'many mixed writes crossing staging buffers',
-      Array.from({ length: 400 }, (_, i) => ((i * 104_729) % 65_537) * (i % 4 === 1 ? -1 : 1)),
+      Array.from({ length: 800 }, (_, i) => ((i * 104_729) % 65_537) * (i % 4 === 1 ? -1 : 1)),
     ],
   ];
 
@@ -81,7 +82,7 @@ describe('FileSink with direct I/O', () => {
   it('takes chunks in shared memory at any alignment (worker threads write there)', async () => {
     const target = join(tempDir(), 'shared.bin');
     const sink = await FileSink.open(target);
-    const shared = new Uint8Array(new SharedArrayBuffer(4 << 20));
+    const shared = new Uint8Array(new SharedArrayBuffer(STAGING_BYTES));
     let offset = 0;
     for (const [start, length] of [
       [0, 5000],
@@ -90,13 +91,14 @@ describe('FileSink with direct I/O', () => {
       [5, 1],
       [1, 900_000],
       [7, 123_457],
-      [6, 3_300_001], // pieces across a staging buffer's end
+      [6, STAGING_BYTES - 600_001], // pieces across a staging buffer's end
     ] as const) {
       shared.set(pattern(offset, length), start);
       await sink.write(shared.subarray(start, start + length));
       offset += length;
     }
     await sink.close();
+    expect(offset).toBeGreaterThan(STAGING_BYTES);
     expect(readFileSync(target).equals(pattern(0, offset))).toBe(true);
   });
 
