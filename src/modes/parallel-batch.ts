@@ -163,8 +163,7 @@ export async function writeBatchParallel(options: ParallelBatchOptions): Promise
   const writeMainTask = async (task: number, generator: BatchGenerator): Promise<EncodedTask> => {
     const { from, to } = rangeOf(task);
     const lent = await sink.borrow?.(MAIN_TASK_BYTES);
-    const out =
-      lent === undefined ? Buffer.alloc(bufferBytes) : Buffer.from(lent.buffer, lent.byteOffset, lent.length);
+    const out = lent === undefined ? Buffer.alloc(bufferBytes) : Buffer.from(lent.buffer, lent.byteOffset, lent.length);
     const result = encodeTask(from, to, out, generator, encoder);
     if (result.overflow !== undefined) await sink.write(result.overflow);
     else if (lent !== undefined) await sink.commit?.(result.length);
