@@ -168,10 +168,15 @@ describe('--workers N: the same bytes as one thread', () => {
 
   it('the main thread as a generator (in place, in direct I/O memory): same bytes, every level counted', async () => {
     const dir = tempDir();
-    const options = { count: 20_003, seed: 4, start: 0, format: 'jsonl' as const };
+    const options = { count: 60_003, seed: 4, start: 0, format: 'jsonl' as const };
     await writeBatch({ ...options, sink: await FileSink.open(join(dir, 'one.jsonl')) });
     const one = readFileSync(join(dir, 'one.jsonl'));
-    for (const workers of [2, 3]) {
+    // Small tasks (many hand-overs), and tasks over the default 2048 records (buffers sized from the task).
+    for (const [workers, taskSize] of [
+      [2, 97],
+      [3, 97],
+      [2, 2500],
+    ] as const) {
       for (const counting of [false, true]) {
         const sink = new WorkersJoinSink(await FileSink.open(join(dir, `w${workers}.jsonl`)));
         // With direct I/O (the file system allows it) the main thread generates in place.
@@ -181,7 +186,7 @@ describe('--workers N: the same bytes as one thread', () => {
           ...options,
           sink,
           workers,
-          taskSize: 97,
+          taskSize,
           generateOnMainThread: true,
           onLevels: counting
             ? (task) => {
