@@ -5,8 +5,8 @@
 //
 // This VM's speed drifts by 10–15% over minutes, so each pair (1 against 2) runs back to back, in
 // BENCH_REPEAT rounds (default 3): a ratio comes from the two runs of one round, never from runs
-// minutes apart. The table gives the best time of each configuration and the range of the rounds'
-// ratios.
+// minutes apart. The table gives the best time of each configuration, every round's ratio and
+// their median (the lower middle one for an even number of rounds).
 // Env: BENCH_SCALE_COUNTS (default 2000000,10000000), BENCH_REPEAT, BENCH_DIR (default the OS temp
 // dir; /dev/shm takes the disk out of the measurement).
 import { execFileSync, spawn } from 'node:child_process';
@@ -73,7 +73,9 @@ try {
       const ratios = rounds[i].map(([one, two]) => one / two).sort((a, b) => a - b);
       for (const side of [0, 1]) {
         const best = Math.min(...rounds[i].map((times) => times[side]));
-        const ratio = side === 0 ? '1.00x' : ratios.map((r) => `${r.toFixed(2)}x`).join(' ');
+        const median = ratios[Math.floor((ratios.length - 1) / 2)] ?? 0;
+        const ratio =
+          side === 0 ? '1.00x' : `${ratios.map((r) => `${r.toFixed(2)}x`).join(' ')} (median ${median.toFixed(2)}x)`;
         console.log(
           `${pair.labels[side].padEnd(20)} ${best.toFixed(2).padStart(7)} ${Math.round(count / best)
             .toLocaleString('en-US')
