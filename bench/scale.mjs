@@ -71,9 +71,9 @@ try {
     console.log('run                  best s   records/s   speed-up in each round (goal for 2 workers: 1.7x)');
     for (const [i, pair] of pairs.entries()) {
       const ratios = rounds[i].map(([one, two]) => one / two).sort((a, b) => a - b);
+      const median = ratios[Math.floor((ratios.length - 1) / 2)] ?? 0;
       for (const side of [0, 1]) {
         const best = Math.min(...rounds[i].map((times) => times[side]));
-        const median = ratios[Math.floor((ratios.length - 1) / 2)] ?? 0;
         const ratio =
           side === 0 ? '1.00x' : `${ratios.map((r) => `${r.toFixed(2)}x`).join(' ')} (median ${median.toFixed(2)}x)`;
         console.log(
