@@ -20,8 +20,10 @@ export interface GeneratorOptions {
   seed?: number;
   /** Mix used when no level is asked for. Default 50/30/20 (low/medium/high). */
   riskDistribution?: RiskMix;
-  /** Share of customers behaving like a neighbouring risk band, 0..1. Default 0.02. */
+  /** Share of customers behaving like a neighbouring risk level (label noise), 0..1. Default 0. */
   overlap?: number;
+  /** Adds `churned` and `churn_probability` (the outcome the label predicts) to every record. */
+  withOutcome?: boolean;
   /**
    * Event time of customer index 0. With it, customer k is stamped `start + k × intervalMs`
    * and the output is fully reproducible; without it each customer is stamped with `now()`.
@@ -44,7 +46,7 @@ export const defaultIntervalMs = 1000;
  * const generator = new SyntheticDataGenerator({ seed: 42 });
  * const loyal = generator.generateCustomer('low');
  * const batch = generator.generateBatch(100, { low: 0.5, medium: 0.3, high: 0.2 });
- * generator.setDrift(0.5, 1); // everyone half a risk band worse
+ * generator.setDrift(0.5, 1); // every level looks half a level riskier
  */
 export class SyntheticDataGenerator {
   /** The seed in use (chosen at random when none was given), so a run can be replayed. */
@@ -52,6 +54,7 @@ export class SyntheticDataGenerator {
   readonly #rng = new CounterRng();
   readonly #mix: RiskMix;
   readonly #overlap: number;
+  readonly #withOutcome: boolean;
   readonly #startMs: number | undefined;
   readonly #intervalMs: number;
   readonly #now: () => number;
@@ -64,6 +67,7 @@ export class SyntheticDataGenerator {
     assertSeed(this.seed);
     this.#mix = normaliseRiskMix(options.riskDistribution ?? defaultRiskMix);
     this.#overlap = options.overlap ?? defaultOverlap;
+    this.#withOutcome = options.withOutcome === true;
     assertUnitInterval('overlap', this.#overlap);
     this.#startMs = options.start === undefined ? undefined : toEpochMs(options.start);
     this.#intervalMs = options.intervalMs ?? defaultIntervalMs;
@@ -105,7 +109,13 @@ export class SyntheticDataGenerator {
         `Risk level must be one of ${riskLevels.join(', ')}, got ${JSON.stringify(level)}.`,
       );
     }
-    return this.#make({ mix: this.#mix, level, drift: this.#drift, overlap: this.#overlap });
+    return this.#make({
+      mix: this.#mix,
+      level,
+      drift: this.#drift,
+      overlap: this.#overlap,
+      withOutcome: this.#withOutcome,
+    });
   }
 
   /** `count` customers in an array, labels drawn from `riskDistribution` (default: the generator's mix). */
@@ -123,6 +133,7 @@ export class SyntheticDataGenerator {
       mix: riskDistribution === undefined ? this.#mix : normaliseRiskMix(riskDistribution),
       drift: this.#drift,
       overlap: this.#overlap,
+      withOutcome: this.#withOutcome,
     };
     for (let i = 0; i < count; i++) yield this.#make(params);
   }
@@ -139,7 +150,9 @@ export class SyntheticDataGenerator {
       );
     }
     const index = this.#nextIndex++;
-    return simulateLifecycle(this.seed, index, this.#startMs ?? Math.floor(this.#now()), durationDays, customerId);
+    return simulateLifecycle(this.seed, index, this.#startMs ?? Math.floor(this.#now()), durationDays, customerId, {
+      withOutcome: this.#withOutcome,
+    });
   }
 
   // --- internal ---

@@ -1,7 +1,7 @@
 /** churn-datagen's public API. */
 export { SyntheticDataGenerator, randomSeed, defaultIntervalMs } from './generator.ts';
 export type { GeneratorOptions } from './generator.ts';
-export { defaultOverlap, unusualValueRate, customerIdOf, generateCustomerRecord } from './core/customer.ts';
+export { defaultOverlap, customerIdOf, generateCustomerRecord, modelVersion } from './core/customer.ts';
 export type { GenerationParams } from './core/customer.ts';
 export { makeDrift, noDrift, driftDirections, driftBandsAtFullFactor } from './core/drift.ts';
 export type { Drift, DriftDirection } from './core/drift.ts';
@@ -10,6 +10,7 @@ export {
   defaultRiskMix,
   normaliseRiskMix,
   keyFeatureProfiles,
+  churnProbabilityCutoffs,
   productCategories,
   paymentMethods,
   shippingMethods,
@@ -103,10 +104,5 @@ export type {
   WindowSummary,
   Verdict,
 } from './report/index.ts';
-export {
-  ksTwoSample,
-  kolmogorovSurvival,
-  populationStabilityIndex,
-  chiSquareHomogeneity,
-} from './report/statistics.ts';
-export type { KsResult } from './report/statistics.ts';
+export { ksTwoSample, kolmogorovSurvival, populationStabilityIndex, chiSquareHomogeneity } from './core/statistics.ts';
+export type { KsResult } from './core/statistics.ts';

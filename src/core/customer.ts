@@ -1,32 +1,38 @@
 /**
- * One customer record from (seed, index, parameters): the heart of the generator. Pure and
- * allocation-light; see profiles.ts for the health-band model and drift.ts for drift.
+ * One customer record from (seed, index, parameters): a customer of the behavioural model
+ * (behaviour.ts, docs/model.md) observed at the record's event time.
  *
- * How the fields hang together:
- * - label → health band; with probability `overlap` the behaviour comes from a neighbouring band
- *   (the label stays), and 1% of key-feature values are unusual (anywhere on the scale);
- * - the four key features share the customer's position in the band plus their own noise, so
- *   they move together without being copies of each other;
- * - tenure = recency + active span; orders = frequency × tenure; revenue = orders × order value;
- *   visits follow frequency and health, product views follow visits;
- * - tickets, returns, refunds and failed payments rise with frailty (1 − health) and are drawn as
- *   binomials of their totals, so open ≤ total and returns, refunds ≤ orders hold by construction.
+ * The label comes first: a risk level is drawn from the mix (or given), then a latent state
+ * inside that level's band of churn probability (the probability of no purchase in the next 90
+ * days). Every feature is then an observed statistic of that customer's own history: recency,
+ * counts and frequency from its purchase process, email opens, visits, carts, tickets, returns
+ * and payments from processes driven by its own traits and by how engaged it still is.
  *
  * The stream layout puts every fixed-size draw first and the variable-size count draws last, so
- * two records with the same (seed, index) share their latent draws whatever the label or drift.
+ * two records with the same (seed, index) share their latent draws whatever the label mix or
+ * drift (the paired control stream relies on it).
  */
-import { binomial, clamp, normalOf, pickCumulativeAt, poisson, reflectUnit, roundTo } from './distributions.ts';
+import {
+  DAYS_PER_MONTH,
+  churnHorizonDays,
+  expectedFuturePurchases,
+  expectedPurchases,
+  lookbackForPurchases,
+  meanEngagement,
+  positionWithFuturePurchases,
+  purchasePath,
+} from './behaviour.ts';
+import type { PurchasePath } from './behaviour.ts';
+import { binomial, clamp, normalOf, pickCumulativeAt, poisson, roundTo } from './distributions.ts';
 import type { Drift } from './drift.ts';
 import type { CovariateScales } from './drift-schedule.ts';
 import { noCovariateShift } from './drift-schedule.ts';
 import { healthShiftOf } from './drift.ts';
-import type { KeyFeatureProfile, RiskLevel, RiskMix } from './profiles.ts';
+import type { RiskLevel, RiskMix } from './profiles.ts';
 import {
-  healthBand,
-  levelOfBand,
-  keyFeatureProfiles,
-  keyFeatureValue,
   categoryCumulative,
+  churnProbabilityCutoffs,
+  levelOfChurnProbability,
   paymentCumulative,
   paymentMethods,
   productCategories,
@@ -37,6 +43,12 @@ import type { CounterRng } from './random.ts';
 import { streamDomains } from './random.ts';
 import type { CustomerRecord, DriftPhase } from './schema.ts';
 import { formatIsoTimestamp } from './time.ts';
+
+/**
+ * Version of the customer model's seeded output (with the random streams' rngAlgorithm): changes
+ * whenever the same (seed, index, parameters) would give another record.
+ */
+export const modelVersion = 'cdg-behaviour-1';
 
 /** What shapes a record besides its seed and index. */
 export interface GenerationParams {
@@ -51,19 +63,19 @@ export interface GenerationParams {
   readonly driftProgress?: number | undefined;
   /** Written as `drift_phase` when a drift schedule is active. */
   readonly driftPhase?: DriftPhase | undefined;
-  /** Concept drift: bands the label boundaries move (positive: the same behaviour is labelled riskier). */
+  /**
+   * Concept drift, signed strength: the churn process after the observation changes (positive:
+   * fewer future purchases for the same history), so the same behaviour carries a riskier label.
+   */
   readonly conceptShift?: number | undefined;
   /** Covariate drift: multipliers of label-independent drivers. */
   readonly covariate?: CovariateScales | undefined;
+  /** Adds `churned` and `churn_probability` (the outcome and the probability the label is banded from). */
+  readonly withOutcome?: boolean | undefined;
 }
 
-/** Default share of customers whose behaviour comes from a neighbouring band. */
-export const defaultOverlap = 0.02;
-/** Share of key-feature values drawn from anywhere on the health scale ("unusual customers"). */
-export const unusualValueRate = 0.01;
-/** Spread of each key feature around the customer's position within the band. */
-const keyFeatureNoise = 0.18;
-const DAYS_PER_MONTH = 30.44;
+/** Default share of customers whose behaviour comes from a neighbouring risk level (label noise): none. */
+export const defaultOverlap = 0;
 
 /** `cust_00000042`: stable for a customer index, and sorts by index up to 10^8 customers. */
 export function customerIdOf(index: number): string {
@@ -73,8 +85,7 @@ export function customerIdOf(index: number): string {
 
 /**
  * A record without its two texts, customer_id and timestamp, which follow from the index and the
- * event time. Batch output writes those straight from the numbers: making them as strings first
- * cost a quarter of the whole run.
+ * event time. Batch output writes those straight from the numbers instead of making strings.
  */
 export type CustomerFields = Omit<CustomerRecord, 'customer_id' | 'timestamp'>;
 
@@ -106,6 +117,8 @@ export function newCustomerFields(): CustomerFields {
     payment_method: 'credit_card',
     shipping_method: 'standard',
     failed_payment_count: 0,
+    churned: undefined,
+    churn_probability: undefined,
   };
 }
 
@@ -154,8 +167,50 @@ export function recordOf(f: CustomerFields, customerId: string, timestamp: strin
     payment_method: f.payment_method,
     shipping_method: f.shipping_method,
     failed_payment_count: f.failed_payment_count,
+    churned: f.churned,
+    churn_probability: f.churn_probability,
   };
 }
+
+/** A customer's latent traits, drawn from the population (docs/model.md, "Traits"). */
+export interface CustomerTraits {
+  readonly path: PurchasePath;
+  /** Email: open probability when engaged, and its own decline (steepness, offset from the onset in days). */
+  readonly emailAffinity: number;
+  readonly emailSteepness: number;
+  readonly emailOffset: number;
+  /** Site visits a day when engaged, and their decline. */
+  readonly browsing: number;
+  readonly visitSteepness: number;
+  readonly visitOffset: number;
+  readonly viewsPerVisit: number;
+  /** Abandoned carts a day per unit of browsing. */
+  readonly cartHabit: number;
+  /** Service friction: scales tickets, returns and failed payments. */
+  readonly friction: number;
+  /** Mean order value (money) and the propensities behind premium and discount shares. */
+  readonly spend: number;
+  readonly premiumPropensity: number;
+  readonly discountPropensity: number;
+}
+
+/**
+ * The observable history of a customer at an observation: what the purchase process left behind.
+ * Batch draws it in closed form; lifecycle accumulates it week by week.
+ */
+export interface PurchaseHistory {
+  /** Days since the first order (integer, ≥ 1). */
+  readonly tenureDays: number;
+  /** Days since the last order (continuous, ≤ tenure). */
+  readonly recencyDays: number;
+  /** Lifetime orders, the first included (≥ 1). */
+  readonly orders: number;
+  /** Orders within the frequency window (min(180, tenure) days). */
+  readonly windowOrders: number;
+}
+
+/** Days of the order-frequency window, at most (SPEC §1b). */
+export const frequencyWindowDays = 180;
 
 /** Fills `out` with the fields of the record at `index` (see generateCustomerRecord). */
 export function generateCustomerFields(
@@ -166,183 +221,376 @@ export function generateCustomerFields(
   out: CustomerFields,
 ): void {
   rng.reset(seed, streamDomains.customer, index);
-  const { mix } = params;
-
-  // --- fixed-size draws: label, band, position, key features, mix-free attributes ---
-  // Drawn together into an array, and the normal ones transformed in one loop: called one by one
-  // they were too many for V8 to inline, and every uniform returned from a call was a new heap
-  // number (~700 bytes of garbage a record).
   const u = fixedDraws;
+  fillFixedDraws(rng, u);
+  const { mix } = params;
+  const labelDraw = u[D.label] as number;
+  const drawnLevel: RiskLevel =
+    params.level ?? (labelDraw < mix.low ? 'low' : labelDraw < mix.low + mix.medium ? 'medium' : 'high');
+  // Label noise (--overlap): the behaviour comes from a neighbouring level, the label stays.
+  let behaviourLevel = drawnLevel;
+  if ((u[D.overlap] as number) < params.overlap) {
+    behaviourLevel = drawnLevel === 'medium' ? ((u[D.side] as number) < 0.5 ? 'low' : 'high') : 'medium';
+  }
+  // Class-conditional drift moves the traits a level is drawn with (positive: riskier-looking).
+  const shift = healthShiftOf(params.drift);
+  const covariate = params.covariate ?? noCovariateShift;
+  const state = drawStateInBand(rng, u, behaviourLevel, shift);
+  const { path, x } = state;
+  const traits = traitsOf(u, path, shift, covariate);
+
+  // Concept drift: the future purchases of the same history change; the label follows.
+  const baseProbability = Math.exp(-expectedFuturePurchases(path, x));
+  const probability = params.conceptShift
+    ? baseProbability ** Math.exp(-conceptScale * params.conceptShift)
+    : baseProbability;
+  const level =
+    params.conceptShift || behaviourLevel !== drawnLevel
+      ? labelOf(probability, drawnLevel, behaviourLevel)
+      : drawnLevel;
+
+  const history = drawPurchaseHistory(rng, path, x, u[D.tenure] as number, -Math.log(1 - (u[D.recency] as number)));
+  const accountGapDays = accountGapOf(u, covariate);
+  observe(rng, traits, x, history, accountGapDays, u[D.orderValue] as number, out);
+  out.true_risk_level = level;
+  out.drift_progress = params.driftProgress;
+  out.drift_phase = params.driftPhase;
+  out.snapshot_day = undefined;
+  chooseClosedSets(u, out);
+  if (params.withOutcome) {
+    out.churned = (u[D.outcome] as number) < probability;
+    out.churn_probability = roundTo(probability, 10000);
+  } else {
+    out.churned = undefined;
+    out.churn_probability = undefined;
+  }
+}
+
+/**
+ * The record's features from a customer's traits, position and purchase history (used by batch
+ * and by lifecycle snapshots alike). Draws the count variables from `rng`.
+ */
+export function observe(
+  rng: CounterRng,
+  traits: CustomerTraits,
+  x: number,
+  history: PurchaseHistory,
+  accountGapDays: number,
+  orderValueNoise: number,
+  out: CustomerFields,
+): void {
+  const { path } = traits;
+  const k = path.steepness;
+  const tenure = history.tenureDays;
+  const window = Math.min(frequencyWindowDays, tenure);
+  const orders = history.orders;
+  // Engagement (how much of the base rate is left) averaged over the windows the fields observe.
+  const engagedWindow = meanEngagement(k, x, window);
+  const engaged90 = meanEngagement(k, x, Math.min(90, tenure));
+  const engaged30 = meanEngagement(k, x, Math.min(30, tenure));
+
+  // Order value: the average of `orders` orders around the customer's mean spend.
+  const spread = orderSpread / Math.sqrt(orders);
+  const orderValueCents = Math.round(
+    clamp(traits.spend * Math.exp(spread * orderValueNoise - (spread * spread) / 2), 1, 5000) * 100,
+  );
+
+  // Email: sent at a steady cadence over the last 90 days of the account, opened with the
+  // customer's affinity while its own engagement lasts.
+  const accountAge = tenure + accountGapDays;
+  const sent = poisson(rng, (emailsPer90Days * Math.min(90, accountAge)) / 90);
+  const emailEngaged =
+    emailFloor + (1 - emailFloor) * meanEngagement(traits.emailSteepness, x - traits.emailOffset, 90);
+  const opened = binomial(rng, sent, traits.emailAffinity * emailEngaged);
+
+  // Visits fade after purchases do (people still look), to a floor.
+  const visitEngaged30 =
+    visitFloor + (1 - visitFloor) * meanEngagement(traits.visitSteepness, x - traits.visitOffset, Math.min(30, tenure));
+  const visitEngagedWindow =
+    visitFloor + (1 - visitFloor) * meanEngagement(traits.visitSteepness, x - traits.visitOffset, window);
+  const visits = poisson(rng, traits.browsing * Math.min(30, accountAge) * visitEngaged30);
+  const views = poisson(rng, visits * traits.viewsPerVisit);
+
+  // Carts over the frequency window: the orders, plus abandoned carts, which grow as buying fades.
+  const abandoned = poisson(
+    rng,
+    traits.cartHabit * window * visitEngagedWindow * (1 + abandonmentWhenDisengaged * (1 - engagedWindow)),
+  );
+  const carts = abandoned + history.windowOrders;
+
+  // Support: a background rate, a share of orders, and complaints while disengaging.
+  const disengagedDays = tenure - engagedDaysOver(k, x, tenure);
+  const tickets = poisson(
+    rng,
+    traits.friction * ((0.25 * tenure) / 365 + 0.02 * orders + ticketsPerDisengagedDay * disengagedDays),
+  );
+  const open = binomial(rng, tickets, clamp(0.05 + 0.35 * (1 - engaged30), 0, 0.9));
+  const returns = binomial(rng, orders, clamp(0.03 * traits.friction + 0.06 * (1 - engagedWindow), 0, 0.5));
+  const refunds = binomial(rng, returns, 0.7) + binomial(rng, orders - returns, 0.01);
+  const failed = poisson(rng, traits.friction * (0.006 * orders + (1 - engaged90) * (1 - engaged90)));
+  const premium = binomial(rng, orders, traits.premiumPropensity * (0.6 + 0.4 * engagedWindow));
+  const discounted = binomial(rng, orders, clamp(traits.discountPropensity + 0.35 * (1 - engagedWindow), 0, 0.95));
+
+  out.customer_age_days = tenure;
+  out.account_age_days = accountAge;
+  out.days_since_last_order = Math.min(tenure, Math.round(history.recencyDays));
+  out.total_orders = orders;
+  out.total_revenue = (orders * orderValueCents) / 100;
+  out.avg_order_value = orderValueCents / 100;
+  out.order_frequency = roundTo(history.windowOrders / (window / DAYS_PER_MONTH), 1000);
+  out.website_visits_30d = visits;
+  out.email_open_rate = sent > 0 ? roundTo(opened / sent, 10000) : 0;
+  out.cart_abandonment_rate = carts > 0 ? roundTo(abandoned / carts, 10000) : 0;
+  out.product_views_30d = views;
+  out.support_tickets_total = tickets;
+  out.support_tickets_open = open;
+  out.returns_count = returns;
+  out.refunds_count = refunds;
+  out.discount_usage_rate = roundTo(discounted / orders, 10000);
+  out.premium_product_rate = roundTo(premium / orders, 10000);
+  out.failed_payment_count = failed;
+}
+
+/**
+ * The purchase history at position x, in closed form: the first order `tenure` days ago, then
+ * a Poisson process on the customer's path. The time since the last order is found by inverting
+ * the expected purchases at an exponential draw; the orders before it, inside and outside the
+ * frequency window, are Poisson counts of what the path expects there.
+ */
+export function drawPurchaseHistory(
+  rng: CounterRng,
+  path: PurchasePath,
+  x: number,
+  tenureNormal: number,
+  recencyExponential: number,
+): PurchaseHistory {
+  // A churned customer ordered at least once before its churn.
+  const sinceChurn = x - path.churnAt;
+  let tenure = Math.round(clamp(medianTenureDays * Math.exp(tenureSpread * tenureNormal), 1, 3650));
+  if (tenure <= sinceChurn) tenure = Math.ceil(sinceChurn) + 1;
+  const window = Math.min(frequencyWindowDays, tenure);
+  const firstInWindow = tenure <= frequencyWindowDays ? 1 : 0;
+  const expectedSinceFirst = expectedPurchases(path, x - tenure, x);
+  if (recencyExponential >= expectedSinceFirst) {
+    return { tenureDays: tenure, recencyDays: tenure, orders: 1, windowOrders: firstInWindow };
+  }
+  const recency = Math.min(tenure, lookbackForPurchases(path, x, recencyExponential));
+  const expectedInWindow = expectedPurchases(path, x - window, x);
+  const inWindowBefore = recency < window ? poisson(rng, Math.max(0, expectedInWindow - recencyExponential)) : 0;
+  const outsideWindow = poisson(rng, Math.max(0, expectedSinceFirst - Math.max(expectedInWindow, recencyExponential)));
+  return {
+    tenureDays: tenure,
+    recencyDays: recency,
+    orders: 2 + inWindowBefore + outsideWindow,
+    windowOrders: (recency < window ? 1 : 0) + inWindowBefore + firstInWindow,
+  };
+}
+
+/** A customer's fixed-size draws, in stream layout D (for fillFixedDraws). */
+export function newFixedDraws(): Float64Array {
+  return new Float64Array(FIXED_DRAWS);
+}
+
+/** The next fixed-size draws of `rng` into `u`, the normal ones transformed (one loop, see D). */
+export function fillFixedDraws(rng: CounterRng, u: Float64Array): void {
   rng.fill(u);
   for (let i = 0; i < NORMAL_DRAWS.length; i++) {
     const at = NORMAL_DRAWS[i] as number;
     u[at] = normalOf(u[at] as number);
   }
-  const labelDraw = u[D.label] as number;
-  // The band as a number first: looking it up by the level's name is a slow (megamorphic) keyed load.
-  const drawnBand =
-    params.level !== undefined
-      ? healthBand[params.level]
-      : labelDraw < mix.low
-        ? 2
-        : labelDraw < mix.low + mix.medium
-          ? 1
-          : 0;
-  const drawnLevel = levelOfBand[drawnBand] as RiskLevel;
-  let band: number = drawnBand;
-  if ((u[D.overlap] as number) < params.overlap) band = band === 1 ? ((u[D.side] as number) < 0.5 ? 0 : 2) : 1;
-  const position = ((u[D.position] as number) + (u[D.position + 1] as number)) / 2;
-  const level = params.conceptShift ? conceptLabel(drawnLevel, position, params.conceptShift) : drawnLevel;
-  const covariate = params.covariate ?? noCovariateShift;
-  const shift = healthShiftOf(params.drift);
-  const health = band + position - shift;
-  const vitality = health / 3; // ~0 (worst) … ~1 (best), beyond under drift
-  const frailty = clamp(1 - vitality, 0, 4 / 3);
+}
 
-  // Each key feature from the health behind it: the band position plus the feature's own noise,
-  // or, rarely, an unusual value from anywhere on the scale (3 draws each: noise, whether unusual,
-  // where). One loop, so that V8 inlines its calls once.
-  const keyValue = keyValues;
-  for (let k = 0; k < KEY_FEATURES.length; k++) {
-    const at = D.keyFeatures + 3 * k;
-    const noise = (u[at] as number) * keyFeatureNoise;
-    const unusual = (u[at + 1] as number) < unusualValueRate;
-    const keyHealth = unusual ? (u[at + 2] as number) * 3 : band + reflectUnit(position + noise);
-    keyValue[k] = keyFeatureValue(KEY_FEATURES[k] as KeyFeatureProfile, keyHealth - shift);
-  }
-  const orderFrequency = roundTo(keyValue[0] as number, 1000);
-  const daysSinceLastOrder = Math.round(keyValue[1] as number);
-  const emailOpenRate = roundTo(keyValue[2] as number, 10000);
-  const cartAbandonmentRate = roundTo(keyValue[3] as number, 10000);
+/** Favourite category, payment and shipping method from a record's fixed draws. */
+export function chooseClosedSets(u: Float64Array, out: CustomerFields): void {
+  out.favorite_category =
+    productCategories[pickCumulativeAt(u[D.category] as number, categoryCumulative)] ?? productCategories[0];
+  out.payment_method = paymentMethods[pickCumulativeAt(u[D.payment] as number, paymentCumulative)] ?? paymentMethods[0];
+  out.shipping_method =
+    shippingMethods[pickCumulativeAt(u[D.shipping] as number, shippingCumulative)] ?? shippingMethods[0];
+}
 
-  const loyalty = clamp(vitality, 0, 1.2);
-  // Log-normal: median 300 × (0.6 + loyalty) days, log-space spread 0.7.
-  const activeDays = clamp(300 * (0.6 + loyalty) * Math.exp(0.7 * (u[D.activeDays] as number)), 7, 3650);
-  const customerAgeDays = Math.round(daysSinceLastOrder + activeDays);
-  const hasAccountGap = (u[D.accountGap] as number) >= 0.55; // most customers order on the day they sign up
-  const accountGapDays = hasAccountGap
+/** The signup-gap draws of a record's fixed draws (lifecycle reuses them). */
+export function accountGapOf(u: Float64Array, covariate: CovariateScales = noCovariateShift): number {
+  return (u[D.accountGap] as number) >= 0.55
     ? Math.floor(-Math.log(1 - (u[D.gapLength] as number)) * 25 * covariate.signupGap)
     : 0;
-  const premiumRate = roundTo(clamp(0.05 + 0.45 * loyalty + 0.1 * (u[D.premium] as number), 0, 1), 10000);
-  const discountRate = roundTo(clamp(0.08 + 0.55 * frailty + 0.1 * (u[D.discount] as number), 0, 1), 10000);
-  // Log-normal: median 40 × (1 + 1.2 × premium rate), log-space spread 0.35.
-  const orderValue = 40 * (1 + 1.2 * premiumRate) * Math.exp(0.35 * (u[D.orderValue] as number)) * covariate.orderValue;
-  const orderValueCents = Math.round(clamp(orderValue, 5, 1500) * 100);
-  const visitNoise = noiseFactor(u[D.visits] as number, 0.25);
-  const viewsPerVisit = 4 * noiseFactor(u[D.viewsPerVisit] as number, 0.3) * covariate.viewsPerVisit;
-  const category =
-    productCategories[pickCumulativeAt(u[D.category] as number, categoryCumulative)] ?? productCategories[0];
-  const payment = paymentMethods[pickCumulativeAt(u[D.payment] as number, paymentCumulative)] ?? paymentMethods[0];
-  const shipping = shippingMethods[pickCumulativeAt(u[D.shipping] as number, shippingCumulative)] ?? shippingMethods[0];
+}
 
-  // --- variable-size draws: counts ---
-  const totalOrders = Math.max(1, Math.round((orderFrequency * customerAgeDays) / DAYS_PER_MONTH));
-  const websiteVisits = poisson(rng, (2 + 2.5 * orderFrequency + 16 * loyalty) * visitNoise);
-  const productViews = poisson(rng, websiteVisits * viewsPerVisit);
-  const ticketYears = Math.min(customerAgeDays, 1095) / 365;
-  const ticketsTotal = poisson(rng, (0.3 + 5 * frailty * Math.sqrt(frailty)) * ticketYears);
-  const ticketsOpen = binomial(rng, ticketsTotal, clamp(0.04 + 0.3 * frailty, 0, 0.8));
-  const returns = binomial(rng, totalOrders, clamp(0.02 + 0.12 * frailty, 0, 0.5));
-  const refunds = binomial(rng, returns, 0.7) + binomial(rng, totalOrders - returns, 0.004 + 0.02 * frailty);
-  const failedPayments = poisson(rng, totalOrders * (0.005 + 0.03 * frailty) + 1.2 * frailty * frailty);
+/** The risk level of a churn probability (the cut-offs of profiles.ts). */
+export function levelOf(probability: number): RiskLevel {
+  return levelOfChurnProbability(probability);
+}
 
-  out.true_risk_level = level;
-  out.drift_progress = params.driftProgress;
-  out.drift_phase = params.driftPhase;
-  out.snapshot_day = undefined;
-  out.customer_age_days = customerAgeDays;
-  out.account_age_days = customerAgeDays + accountGapDays;
-  out.days_since_last_order = daysSinceLastOrder;
-  out.total_orders = totalOrders;
-  out.total_revenue = (totalOrders * orderValueCents) / 100;
-  out.avg_order_value = orderValueCents / 100;
-  out.order_frequency = orderFrequency;
-  out.website_visits_30d = websiteVisits;
-  out.email_open_rate = emailOpenRate;
-  out.cart_abandonment_rate = cartAbandonmentRate;
-  out.product_views_30d = productViews;
-  out.support_tickets_total = ticketsTotal;
-  out.support_tickets_open = ticketsOpen;
-  out.returns_count = returns;
-  out.refunds_count = refunds;
-  out.favorite_category = category;
-  out.discount_usage_rate = discountRate;
-  out.premium_product_rate = premiumRate;
-  out.payment_method = payment;
-  out.shipping_method = shipping;
-  out.failed_payment_count = failedPayments;
+/**
+ * A customer state drawn inside a level's band: traits from the population, then a position on
+ * the purchase path uniformly within the interval where the churn probability falls in the band.
+ * Customers for whom the band is out of reach (a low base rate can never be low risk) are drawn
+ * again from fresh uniforms. `shift` is the class-conditional drift (positive: riskier-looking).
+ */
+export function drawStateInBand(
+  rng: CounterRng,
+  u: Float64Array,
+  level: RiskLevel,
+  shift: number,
+): { path: PurchasePath; x: number } {
+  let rateNormal = u[D.baseRate] as number;
+  let steepnessNormal = u[D.steepness] as number;
+  let position = u[D.position] as number;
+  for (let attempt = 0; ; attempt++) {
+    const path = purchasePath(
+      ((medianOrdersPerMonth * Math.exp(-rateShiftAtFullDrift * shift)) / DAYS_PER_MONTH) *
+        Math.exp(baseRateSpread * rateNormal),
+      medianSteepness * Math.exp(steepnessSpread * steepnessNormal),
+    );
+    const interval = bandInterval(path, level);
+    if (interval !== undefined) return { path, x: interval[0] + position * (interval[1] - interval[0]) };
+    if (attempt > 200) {
+      // Unreachable in practice (every path reaches medium and high); a fallback keeps it total.
+      return { path, x: path.churnAt };
+    }
+    rateNormal = normalOf(rng.next());
+    steepnessNormal = normalOf(rng.next());
+    position = rng.next();
+  }
+}
+
+/** Positions [from, to) of a path where the churn probability lies in the level's band, or undefined. */
+export function bandInterval(path: PurchasePath, level: RiskLevel): [number, number] | undefined {
+  const k = path.steepness;
+  const earliest = -4 / k - healthyDaysBeforeDecline;
+  const latest = path.churnAt + churnedDaysObserved;
+  const most = path.baseRate * churnHorizonDays; // expected purchases long before the onset
+  const at = (probability: number): number =>
+    -Math.log(probability) >= most
+      ? earliest
+      : Math.max(earliest, positionWithFuturePurchases(path, -Math.log(probability)));
+  const [lowCut, highCut] = churnProbabilityCutoffs;
+  const from = level === 'low' ? earliest : at(level === 'medium' ? lowCut : highCut);
+  const to = level === 'low' ? at(lowCut) : level === 'medium' ? at(highCut) : latest;
+  return to > from ? [from, to] : undefined;
+}
+
+/** Traits of a customer on `path`, from a record's fixed draws `u` (layout D, normals transformed). */
+export function traitsOf(
+  u: Float64Array,
+  path: PurchasePath,
+  shift: number,
+  covariate: CovariateScales,
+): CustomerTraits {
+  const k = path.steepness;
+  const premium = logistic(-0.8 - 0.15 * shift + 0.7 * (u[D.premium] as number));
+  return {
+    path,
+    emailAffinity: logistic(1.35 - 0.8 * shift + 0.6 * (u[D.emailAffinity] as number)),
+    emailSteepness: k * Math.exp(0.3 * (u[D.emailSteepness] as number)),
+    emailOffset: 25 * (u[D.emailOffset] as number),
+    browsing: 0.3 * Math.exp(-0.35 * shift + 0.5 * (u[D.browsing] as number)),
+    visitSteepness: k * Math.exp(0.3 * (u[D.visitSteepness] as number)),
+    visitOffset: 20 + 20 * (u[D.visitOffset] as number),
+    viewsPerVisit: 4 * Math.exp(0.3 * (u[D.viewsPerVisit] as number)) * covariate.viewsPerVisit,
+    cartHabit: 0.02 * Math.exp(0.35 * shift + 0.35 * (u[D.cartHabit] as number)),
+    friction: Math.exp(0.4 * shift + 0.6 * (u[D.friction] as number)),
+    spend: 40 * (1 + 1.2 * premium) * Math.exp(0.35 * (u[D.spend] as number)) * covariate.orderValue,
+    premiumPropensity: premium,
+    discountPropensity: logistic(-1.6 + 0.5 * shift + 0.6 * (u[D.discount] as number)),
+  };
 }
 
 // --- internal ---
 
 const scratchFields = newCustomerFields();
 
-/**
- * Concept drift's label: the label boundaries move by `shift` bands along the health scale, so a
- * customer whose health (label band + position) falls past a moved boundary carries the
- * neighbouring label. The features are untouched.
- */
-function conceptLabel(level: RiskLevel, position: number, shift: number): RiskLevel {
-  const labelHealth = healthBand[level] + position - shift;
-  const band = labelHealth < 1 ? 0 : labelHealth < 2 ? 1 : 2;
-  return levelOfBand[band] ?? level;
+/** Population of base rates: median orders per month and log-space spread. */
+const medianOrdersPerMonth = 2.6;
+const baseRateSpread = 0.45;
+/** Steepness of the decline: median per day (a decline over about a year) and spread. */
+const medianSteepness = 1 / 110;
+const steepnessSpread = 0.4;
+/** How far before its decline a healthy customer may be observed, and how long after its churn. */
+const healthyDaysBeforeDecline = 365;
+const churnedDaysObserved = 70;
+/** Tenure: median days since the first order and log-space spread. */
+const medianTenureDays = 420;
+const tenureSpread = 0.8;
+/** Class-conditional drift at full strength divides base rates by e^0.3. */
+const rateShiftAtFullDrift = 0.3;
+/** Concept drift at full strength raises churn probabilities to the power e^−1.1. */
+const conceptScale = 1.1;
+const emailsPer90Days = 30;
+const emailFloor = 0.1;
+const visitFloor = 0.12;
+const abandonmentWhenDisengaged = 6;
+const ticketsPerDisengagedDay = 0.03;
+/** Per-order variation of order values (coefficient of variation). */
+const orderSpread = 0.6;
+
+function logistic(z: number): number {
+  return 1 / (1 + Math.exp(-z));
 }
 
-/**
- * A multiplicative noise factor around 1 from a standard normal (cheaper than a log-normal where
- * tails do not matter).
- */
-function noiseFactor(normal: number, spread: number): number {
-  return clamp(1 + spread * normal, 0.25, 3);
+/** Days of full engagement in the last `days`: the integral of σ(−κs) over (x − days, x]. */
+function engagedDaysOver(steepness: number, x: number, days: number): number {
+  return days * meanEngagement(steepness, x, days);
+}
+
+/** The label of a churn probability; under label noise the drawn label stays unless concept drift moves it. */
+function labelOf(probability: number, drawnLevel: RiskLevel, behaviourLevel: RiskLevel): RiskLevel {
+  if (behaviourLevel !== drawnLevel) return drawnLevel;
+  return levelOfChurnProbability(probability);
 }
 
 /**
  * Where each fixed-size draw sits in a record's stream (and in `fixedDraws`). The order is the
- * stream layout of algorithm cdg-rng-1 and must not change.
+ * stream layout of the current model and must not change without a new algorithm version.
  */
-const D = {
+export const fixedDrawIndex = {
   label: 0,
   overlap: 1,
   side: 2,
-  /** Two uniforms, averaged. */
-  position: 3,
-  /**
-   * Three per key feature (order frequency, days since last order, email open rate, cart
-   * abandonment): normal noise, whether unusual, where.
-   */
-  keyFeatures: 5,
-  activeDays: 17,
-  accountGap: 18,
-  gapLength: 19,
+  baseRate: 3,
+  steepness: 4,
+  position: 5,
+  tenure: 6,
+  recency: 7,
+  emailSteepness: 8,
+  emailOffset: 9,
+  emailAffinity: 10,
+  visitSteepness: 11,
+  visitOffset: 12,
+  browsing: 13,
+  viewsPerVisit: 14,
+  cartHabit: 15,
+  friction: 16,
+  accountGap: 17,
+  gapLength: 18,
+  spend: 19,
   premium: 20,
   discount: 21,
-  orderValue: 22,
-  visits: 23,
-  viewsPerVisit: 24,
-  category: 25,
-  payment: 26,
-  shipping: 27,
+  category: 22,
+  payment: 23,
+  shipping: 24,
+  outcome: 25,
+  orderValue: 26,
 } as const;
-const FIXED_DRAWS = 28;
+const D = fixedDrawIndex;
+const FIXED_DRAWS = 27;
 /** The draws used as standard normals (inverse CDF of the uniform). */
 const NORMAL_DRAWS = Int32Array.of(
-  D.keyFeatures,
-  D.keyFeatures + 3,
-  D.keyFeatures + 6,
-  D.keyFeatures + 9,
-  D.activeDays,
+  D.baseRate,
+  D.steepness,
+  D.tenure,
+  D.emailSteepness,
+  D.emailOffset,
+  D.emailAffinity,
+  D.visitSteepness,
+  D.visitOffset,
+  D.browsing,
+  D.viewsPerVisit,
+  D.cartHabit,
+  D.friction,
+  D.spend,
   D.premium,
   D.discount,
   D.orderValue,
-  D.visits,
-  D.viewsPerVisit,
 );
 const fixedDraws = new Float64Array(FIXED_DRAWS);
-/** The key features in stream order. */
-const KEY_FEATURES: readonly KeyFeatureProfile[] = [
-  keyFeatureProfiles.order_frequency,
-  keyFeatureProfiles.days_since_last_order,
-  keyFeatureProfiles.email_open_rate,
-  keyFeatureProfiles.cart_abandonment_rate,
-];
-const keyValues = new Float64Array(KEY_FEATURES.length);

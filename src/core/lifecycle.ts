@@ -1,49 +1,59 @@
 /**
- * Customer lifecycles (SPEC §3, `lifecycle`): each customer is a small event simulation observed
- * in weekly snapshots (day 0, 7, 14, …). Every customer starts healthy (low risk); from its own
- * onset day its latent health declines at its own pace, through medium to high risk. Orders,
- * tickets, returns, refunds and failed payments happen week by week at rates set by the current
- * health, so lifetime counts only grow, open tickets never exceed tickets, tenure grows by 7 days
- * per snapshot, and the label is the band of the current health, the same bands that set the key
- * features (profiles.ts): a snapshot labelled high looks like a high-risk customer.
+ * Customer lifecycles (SPEC §3, `lifecycle`): the behavioural customer of customer.ts observed in
+ * weekly snapshots (day 0, 7, 14, …). Each journey is a customer on its way out: it starts low
+ * risk, a few weeks before its own decline becomes visible, and its purchase rate then falls at its
+ * own pace (a steeper decline than the population's), through medium and high risk to its churn,
+ * after which it orders no more and its visits and email opens fade.
+ *
+ * The purchases are simulated week by week as the Poisson process of the customer's path (each
+ * order at its own time), so lifetime counts, tenure and the last order evolve consistently; the
+ * windowed fields (visits, email opens, carts) are observed from the same traits at each snapshot.
+ * The label is the band of the true churn probability at the snapshot, so it never improves.
  *
  * Pure: each journey draws from its own stream (seed, "lifecycle", customer index).
  */
 import {
-  binomial,
-  clamp,
-  logNormal,
-  normal,
-  pickCumulative,
-  poisson,
-  reflectUnit,
-  uniform,
-  roundTo,
-} from './distributions.ts';
-import { customerIdOf } from './customer.ts';
-import type { RiskLevel } from './profiles.ts';
+  DAYS_PER_MONTH,
+  churnHorizonDays,
+  engagementAt,
+  expectedFuturePurchases,
+  expectedPurchases,
+  forwardForPurchases,
+  lookbackForPurchases,
+  meanEngagement,
+  positionWithFuturePurchases,
+  purchasePath,
+} from './behaviour.ts';
+import type { PurchasePath } from './behaviour.ts';
+import type { CustomerTraits } from './customer.ts';
 import {
-  keyFeatureProfiles,
-  keyFeatureValue,
-  levelOfBand,
-  categoryCumulative,
-  paymentCumulative,
-  paymentMethods,
-  productCategories,
-  shippingCumulative,
-  shippingMethods,
-} from './profiles.ts';
+  accountGapOf,
+  chooseClosedSets,
+  customerIdOf,
+  drawPurchaseHistory,
+  fillFixedDraws,
+  fixedDrawIndex,
+  frequencyWindowDays,
+  newCustomerFields,
+  newFixedDraws,
+  observe,
+  recordOf,
+  traitsOf,
+} from './customer.ts';
+import { binomial, clamp, normal, poisson, roundTo } from './distributions.ts';
+import { noCovariateShift } from './drift-schedule.ts';
+import { churnProbabilityCutoffs, levelOfChurnProbability } from './profiles.ts';
 import { CounterRng, streamDomains } from './random.ts';
 import type { CustomerRecord } from './schema.ts';
 import { formatIsoTimestamp } from './time.ts';
 
 export const snapshotIntervalDays = 7;
 const MS_PER_DAY = 86_400_000;
-const DAYS_PER_MONTH = 30.44;
-/** Onset of decline: uniform over the first this-many days. */
-const maxOnsetDays = 60;
-/** Pace of decline, in health bands per day (one band ≈ one risk level). */
-const paceRange = [0.012, 0.035] as const;
+/** Journeys decline faster than the population: median steepness per day, and its spread. */
+const journeySteepness = 1 / 30;
+const journeySteepnessSpread = 0.3;
+/** Days between day 0 and the point where the customer stops being low risk: uniform in this range. */
+const lowRiskLeadDays = [7, 60] as const;
 
 /** Snapshot days of a journey of `durationDays`: 0, 7, … up to and including the last ≤ duration. */
 export function snapshotDays(durationDays: number): number[] {
@@ -56,133 +66,181 @@ export function snapshotDays(durationDays: number): number[] {
 /** One customer's journey; call next() once per snapshot, in order. */
 export class CustomerJourney {
   readonly customerId: string;
-  readonly onsetDay: number;
-  /** Health bands lost per day after the onset. */
-  readonly pace: number;
   readonly #rng = new CounterRng();
   readonly #startMs: number;
-  readonly #initialHealth: number;
-  /** Each key feature's fixed offset from the customer's position in the band. */
-  readonly #featureOffsets: readonly [number, number, number, number];
+  readonly #traits: CustomerTraits;
+  readonly #draws: Float64Array;
+  readonly #accountGap: number;
   readonly #orderValueCents: number;
-  readonly #category: CustomerRecord['favorite_category'];
-  readonly #payment: CustomerRecord['payment_method'];
-  readonly #shipping: CustomerRecord['shipping_method'];
+  /** Position on the purchase path at day 0 (days relative to the onset of the decline). */
+  readonly #x0: number;
   #day = -snapshotIntervalDays;
-  #customerAge: number;
-  #accountGap: number;
-  #daysSinceLastOrder: number;
+  #tenure: number;
   #orders: number;
+  /** Position of the last order. */
+  #lastOrderAt: number;
+  /** Positions of the orders within the frequency window, oldest first. */
+  #windowOrders: number[];
   #tickets: number;
-  #openTickets: number;
   #returns: number;
   #refunds: number;
   #failedPayments: number;
+  readonly #fields = newCustomerFields();
 
-  constructor(seed: number, customerIndex: number, startMs: number, customerId = customerIdOf(customerIndex)) {
+  /** Orders simulated ahead of the current snapshot (positions, in order), and up to where. */
+  readonly #upcoming: number[] = [];
+  #simulatedTo: number;
+  readonly #withOutcome: boolean;
+
+  constructor(
+    seed: number,
+    customerIndex: number,
+    startMs: number,
+    customerId = customerIdOf(customerIndex),
+    options: { withOutcome?: boolean | undefined } = {},
+  ) {
     const rng = this.#rng;
     rng.reset(seed, streamDomains.lifecycle, customerIndex);
     this.customerId = customerId;
     this.#startMs = startMs;
-    this.#initialHealth = 2 + uniform(rng, 0.35, 1);
-    this.onsetDay = uniform(rng, 0, maxOnsetDays);
-    this.pace = uniform(rng, paceRange[0], paceRange[1]);
-    this.#featureOffsets = [0.12 * normal(rng), 0.12 * normal(rng), 0.12 * normal(rng), 0.12 * normal(rng)];
-    const premium = clamp(0.45 + 0.1 * normal(rng), 0, 1);
-    this.#orderValueCents = Math.round(clamp(logNormal(rng, 40 * (1 + 1.2 * premium), 0.35), 5, 1500) * 100);
-    this.#category = productCategories[pickCumulative(rng, categoryCumulative)] ?? productCategories[0];
-    this.#payment = paymentMethods[pickCumulative(rng, paymentCumulative)] ?? paymentMethods[0];
-    this.#shipping = shippingMethods[pickCumulative(rng, shippingCumulative)] ?? shippingMethods[0];
+    const u = newFixedDraws();
+    fillFixedDraws(rng, u);
+    this.#draws = u;
+    const path = journeyPath(rng, u[fixedDrawIndex.baseRate] as number);
+    const lead =
+      lowRiskLeadDays[0] + (u[fixedDrawIndex.position] as number) * (lowRiskLeadDays[1] - lowRiskLeadDays[0]);
+    const x0 = positionWithFuturePurchases(path, -Math.log(churnProbabilityCutoffs[0])) - lead;
+    this.#x0 = x0;
+    this.#simulatedTo = x0;
+    this.#withOutcome = options.withOutcome === true;
+    this.#traits = traitsOf(u, path, 0, noCovariateShift);
+    this.#accountGap = accountGapOf(u);
+    chooseClosedSets(u, this.#fields);
 
-    // History before day 0: a loyal customer of some tenure.
-    const health = this.#initialHealth;
-    this.#daysSinceLastOrder = Math.round(keyFeatureValue(keyFeatureProfiles.days_since_last_order, health));
-    this.#customerAge = this.#daysSinceLastOrder + Math.round(clamp(logNormal(rng, 240, 0.7), 14, 2000));
-    this.#accountGap = rng.next() < 0.55 ? 0 : Math.floor(uniform(rng, 0, 40));
-    const frequency = keyFeatureValue(keyFeatureProfiles.order_frequency, health);
-    this.#orders = Math.max(1, Math.round((frequency * this.#customerAge) / DAYS_PER_MONTH));
-    this.#tickets = poisson(rng, (0.4 * this.#customerAge) / 365);
-    this.#openTickets = binomial(rng, this.#tickets, 0.05);
-    this.#returns = binomial(rng, this.#orders, 0.03);
-    this.#refunds = binomial(rng, this.#returns, 0.7);
-    this.#failedPayments = poisson(rng, this.#orders * 0.005);
+    // The history before day 0, in closed form as for a batch record; the orders inside the
+    // frequency window then get their own times, so the window can roll week by week.
+    const history = drawPurchaseHistory(
+      rng,
+      path,
+      x0,
+      u[fixedDrawIndex.tenure] as number,
+      -Math.log(1 - (u[fixedDrawIndex.recency] as number)),
+    );
+    this.#tenure = history.tenureDays;
+    this.#orders = history.orders;
+    this.#lastOrderAt = x0 - history.recencyDays;
+    this.#windowOrders = windowOrderTimes(rng, path, x0, history);
+    // Lifetime counts at day 0 as a batch record observes them.
+    observe(rng, this.#traits, x0, history, this.#accountGap, u[fixedDrawIndex.orderValue] as number, this.#fields);
+    this.#tickets = this.#fields.support_tickets_total;
+    this.#returns = this.#fields.returns_count;
+    this.#refunds = this.#fields.refunds_count;
+    this.#failedPayments = this.#fields.failed_payment_count;
+    this.#orderValueCents = Math.round(this.#fields.avg_order_value * 100);
   }
 
-  /** Latent health (0–3 scale) on a given day: flat until the onset, then declining. */
-  healthOn(day: number): number {
-    return Math.max(0.02, this.#initialHealth - this.pace * Math.max(0, day - this.onsetDay));
+  /** Position on the purchase path on a journey day. */
+  positionOn(day: number): number {
+    return this.#x0 + day;
+  }
+
+  /** The true probability of no order in the 90 days after a journey day. */
+  churnProbabilityOn(day: number): number {
+    return Math.exp(-expectedFuturePurchases(this.#traits.path, this.positionOn(day)));
+  }
+
+  /** The day the customer churns (orders no more), from day 0. */
+  get churnDay(): number {
+    return this.#traits.path.churnAt - this.#x0;
   }
 
   /** The next weekly snapshot (day 0 first). */
   next(): CustomerRecord {
     const rng = this.#rng;
+    const traits = this.#traits;
+    const path = traits.path;
     const firstSnapshot = this.#day < 0;
     this.#day += snapshotIntervalDays;
-    const health = this.healthOn(this.#day);
-    const band = health < 1 ? 0 : health < 2 ? 1 : 2;
-    const level: RiskLevel = levelOfBand[band] ?? 'high';
-    const position = health - band;
-    const frailty = clamp(1 - health / 3, 0, 1);
-    const featureHealth = (i: 0 | 1 | 2 | 3): number =>
-      band + reflectUnit(position + this.#featureOffsets[i] + 0.03 * normal(rng));
+    const x = this.positionOn(this.#day);
+    // Orders are simulated a horizon ahead, so the snapshot's outcome is the journey's own future.
+    while (this.#simulatedTo < x + churnHorizonDays) this.#simulateWeekAhead(rng, path);
+    if (!firstSnapshot) this.#liveWeek(rng, path, x - snapshotIntervalDays, x);
 
-    const orderFrequency = roundTo(keyFeatureValue(keyFeatureProfiles.order_frequency, featureHealth(0)), 1000);
-    const emailOpenRate = roundTo(keyFeatureValue(keyFeatureProfiles.email_open_rate, featureHealth(1)), 10000);
-    const cartAbandonmentRate = roundTo(
-      keyFeatureValue(keyFeatureProfiles.cart_abandonment_rate, featureHealth(2)),
-      10000,
-    );
-
-    if (!firstSnapshot) {
-      // The week just passed: events at the rates of the current health.
-      this.#customerAge += snapshotIntervalDays;
-      const newOrders = poisson(rng, (orderFrequency * snapshotIntervalDays) / DAYS_PER_MONTH);
-      this.#daysSinceLastOrder =
-        newOrders > 0 ? Math.floor(rng.next() * snapshotIntervalDays) : this.#daysSinceLastOrder + snapshotIntervalDays;
-      this.#orders += newOrders;
-      const newReturns = binomial(rng, newOrders, 0.02 + 0.12 * frailty);
-      this.#returns += newReturns;
-      this.#refunds += binomial(rng, newReturns, 0.7);
-      const newTickets = poisson(rng, ((0.3 + 5 * frailty * Math.sqrt(frailty)) * snapshotIntervalDays) / 365);
-      this.#openTickets = binomial(rng, this.#openTickets, 0.35) + binomial(rng, newTickets, 0.6 + 0.3 * frailty);
-      this.#tickets += newTickets;
-      this.#failedPayments += poisson(rng, newOrders * (0.005 + 0.03 * frailty) + 0.04 * frailty);
-    }
-    const vitality = health / 3;
-    const websiteVisits = poisson(
-      rng,
-      (2 + 2.5 * orderFrequency + 16 * vitality) * clamp(1 + 0.25 * normal(rng), 0.25, 3),
-    );
-    const productViews = poisson(rng, websiteVisits * 4 * clamp(1 + 0.3 * normal(rng), 0.25, 3));
-
-    return {
-      customer_id: this.customerId,
-      true_risk_level: level,
-      timestamp: formatIsoTimestamp(this.#startMs + this.#day * MS_PER_DAY),
-      drift_progress: undefined,
-      snapshot_day: this.#day,
-      customer_age_days: this.#customerAge,
-      account_age_days: this.#customerAge + this.#accountGap,
-      days_since_last_order: Math.min(this.#daysSinceLastOrder, this.#customerAge),
-      total_orders: this.#orders,
-      total_revenue: (this.#orders * this.#orderValueCents) / 100,
-      avg_order_value: this.#orderValueCents / 100,
-      order_frequency: orderFrequency,
-      website_visits_30d: websiteVisits,
-      email_open_rate: emailOpenRate,
-      cart_abandonment_rate: cartAbandonmentRate,
-      product_views_30d: productViews,
-      support_tickets_total: this.#tickets,
-      support_tickets_open: this.#openTickets,
-      returns_count: this.#returns,
-      refunds_count: this.#refunds,
-      favorite_category: this.#category,
-      discount_usage_rate: roundTo(clamp(0.08 + 0.55 * frailty + 0.05 * normal(rng), 0, 1), 10000),
-      premium_product_rate: roundTo(clamp(0.05 + 0.45 * vitality + 0.05 * normal(rng), 0, 1), 10000),
-      payment_method: this.#payment,
-      shipping_method: this.#shipping,
-      failed_payment_count: this.#failedPayments,
+    const window = Math.min(frequencyWindowDays, this.#tenure);
+    const windowed = this.#windowOrders;
+    // The window is [x − window, x]: a first order exactly at its start (tenure ≤ 180 days) counts.
+    while (windowed.length > 0 && (windowed[0] as number) < x - window - 1e-9) windowed.shift();
+    const history = {
+      tenureDays: this.#tenure,
+      recencyDays: Math.min(this.#tenure, x - this.#lastOrderAt),
+      orders: this.#orders,
+      windowOrders: windowed.length,
     };
+    const f = this.#fields;
+    observe(rng, traits, x, history, this.#accountGap, this.#draws[fixedDrawIndex.orderValue] as number, f);
+    // Lifetime counts are the journey's own, accumulated week by week; the order value stays.
+    f.support_tickets_total = this.#tickets;
+    f.support_tickets_open = binomial(
+      rng,
+      this.#tickets,
+      clamp(0.05 + 0.35 * (1 - meanEngagement(path.steepness, x, 30)), 0, 0.9),
+    );
+    f.returns_count = this.#returns;
+    f.refunds_count = this.#refunds;
+    f.failed_payment_count = this.#failedPayments;
+    f.avg_order_value = this.#orderValueCents / 100;
+    f.total_revenue = (this.#orders * this.#orderValueCents) / 100;
+    const probability = Math.exp(-expectedFuturePurchases(path, x));
+    f.true_risk_level = levelOfChurnProbability(probability);
+    f.snapshot_day = this.#day;
+    if (this.#withOutcome) {
+      const next = this.#upcoming[0];
+      f.churned = next === undefined || next > x + churnHorizonDays;
+      f.churn_probability = roundTo(probability, 10000);
+    }
+    return recordOf(f, this.customerId, formatIsoTimestamp(this.#startMs + this.#day * MS_PER_DAY));
+  }
+
+  /** Simulates the next week of orders ahead of the snapshots: each order at its own time. */
+  #simulateWeekAhead(rng: CounterRng, path: PurchasePath): void {
+    const from = this.#simulatedTo;
+    const to = from + snapshotIntervalDays;
+    const expected = expectedPurchases(path, from, to);
+    const orders = poisson(rng, expected);
+    const times: number[] = [];
+    // The orders of a Poisson process given their count: independent, with density ∝ the rate.
+    for (let i = 0; i < orders; i++) times.push(from + forwardForPurchases(path, from, rng.next() * expected));
+    this.#upcoming.push(...times.sort((a, b) => a - b));
+    this.#simulatedTo = to;
+  }
+
+  /** The week (from, to] of the journey: its orders enter the history, with what comes with them. */
+  #liveWeek(rng: CounterRng, path: PurchasePath, from: number, to: number): void {
+    this.#tenure += snapshotIntervalDays;
+    let orders = 0;
+    while (this.#upcoming.length > 0 && (this.#upcoming[0] as number) <= to) {
+      const at = this.#upcoming.shift() as number;
+      this.#windowOrders.push(at);
+      this.#lastOrderAt = at;
+      orders++;
+    }
+    this.#orders += orders;
+    const k = path.steepness;
+    const engaged = meanEngagement(k, to, to - from);
+    const friction = this.#traits.friction;
+    const newTickets = poisson(
+      rng,
+      friction * ((0.25 * snapshotIntervalDays) / 365 + 0.02 * orders + 0.03 * snapshotIntervalDays * (1 - engaged)),
+    );
+    this.#tickets += newTickets;
+    const newReturns = binomial(rng, orders, clamp(0.03 * friction + 0.06 * (1 - engaged), 0, 0.5));
+    this.#returns += newReturns;
+    this.#refunds += binomial(rng, newReturns, 0.7) + binomial(rng, orders - newReturns, 0.01);
+    const disengaged = 1 - engagementAt(k, to);
+    this.#failedPayments += poisson(
+      rng,
+      friction * (0.006 * orders + (disengaged * disengaged * snapshotIntervalDays) / churnHorizonDays),
+    );
   }
 }
 
@@ -196,7 +254,56 @@ export function simulateLifecycle(
   startMs: number,
   durationDays: number,
   customerId?: string,
+  options: { withOutcome?: boolean | undefined } = {},
 ): CustomerRecord[] {
-  const journey = new CustomerJourney(seed, customerIndex, startMs, customerId);
+  const journey = new CustomerJourney(seed, customerIndex, startMs, customerId, options);
   return snapshotDays(durationDays).map(() => journey.next());
+}
+
+// --- internal ---
+
+/**
+ * A journey's purchase path: a base rate high enough to be low risk when healthy (drawn again
+ * until it is), and a steeper decline than the population's.
+ */
+function journeyPath(rng: CounterRng, rateNormal: number): PurchasePath {
+  const lowCut = -Math.log(churnProbabilityCutoffs[0]);
+  let z = rateNormal;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const baseRate = (2.6 / DAYS_PER_MONTH) * Math.exp(0.45 * z);
+    if (baseRate * churnHorizonDays > 1.5 * lowCut) {
+      return purchasePath(baseRate, journeySteepness * Math.exp(journeySteepnessSpread * normal(rng)));
+    }
+    z = normal(rng);
+  }
+  return purchasePath(2.6 / DAYS_PER_MONTH, journeySteepness);
+}
+
+/** Times (positions) of the orders inside the frequency window at x0, oldest first. */
+function windowOrderTimes(
+  rng: CounterRng,
+  path: PurchasePath,
+  x0: number,
+  history: { tenureDays: number; recencyDays: number; windowOrders: number },
+): number[] {
+  const window = Math.min(frequencyWindowDays, history.tenureDays);
+  const times: number[] = [];
+  const firstAt = x0 - history.tenureDays;
+  const lastAt = x0 - history.recencyDays;
+  let others = history.windowOrders;
+  if (history.tenureDays <= frequencyWindowDays) {
+    times.push(firstAt);
+    others--;
+  }
+  if (lastAt > firstAt && history.recencyDays < window) {
+    times.push(lastAt);
+    others--;
+    // The orders between the window's start and the last one, each with density ∝ the rate.
+    const start = Math.max(x0 - window, firstAt);
+    const between = expectedPurchases(path, start, lastAt);
+    for (let i = 0; i < others; i++) {
+      times.push(lastAt - lookbackForPurchases(path, lastAt, rng.next() * between));
+    }
+  }
+  return times.sort((a, b) => a - b);
 }

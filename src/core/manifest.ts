@@ -12,10 +12,13 @@ import {
   driftEffectsAt,
   shapeValue,
 } from './drift-schedule.ts';
+import type { CustomerFields, GenerationParams } from './customer.ts';
+import { generateCustomerFields, modelVersion, newCustomerFields } from './customer.ts';
 import type { RiskMix } from './profiles.ts';
-import { rngAlgorithm } from './random.ts';
+import { CounterRng, rngAlgorithm } from './random.ts';
 import type { DriftPhase } from './schema.ts';
 import { numericFeatures } from './schema.ts';
+import { ksTwoSample } from './statistics.ts';
 import { formatIsoTimestamp } from './time.ts';
 
 export const manifestFormat = 'churn-datagen/drift-manifest@1';
@@ -23,6 +26,8 @@ export const manifestFormat = 'churn-datagen/drift-manifest@1';
 export interface ManifestRun {
   readonly seed: number;
   readonly ratePerMinute: number;
+  /** Records of the whole run (rate × duration); sets the sample a detector sees. Default: from the rate. */
+  readonly records?: number | undefined;
   /** `k/n` of a sharded run. */
   readonly shard: string;
 }
@@ -40,8 +45,12 @@ export interface ManifestComponent {
   readonly magnitude: number;
   readonly direction: 1 | -1;
   readonly target_mix?: RiskMix;
-  /** Fields whose distribution this component moves. */
+  /** Numeric features this component moves by a detectable amount at the run's size (see `detection`). */
   readonly features: readonly string[];
+  /** Features it moves, but by less than the detection rule calls detectable at this size. */
+  readonly weak_features: readonly string[];
+  /** Which distributions change (the standard taxonomy): P(y), P(x|y), P(y|x). */
+  readonly changes: { readonly 'P(y)': boolean; readonly 'P(x|y)': boolean; readonly 'P(y|x)': boolean };
   /** Whether the label's share or its relation to the features moves. */
   readonly label_changes: boolean;
   /** First moment the component acts, reaches half and full strength (absent for recurring drift). */
@@ -74,21 +83,49 @@ export interface DriftManifest {
   readonly progress_formula: string;
   readonly base_mix: RiskMix;
   readonly components: readonly ManifestComponent[];
-  /** Union of the components' features; `stable_features` are the numeric features no component moves. */
+  /**
+   * Features the whole schedule moves detectably at the run's size; `stable_features` are those it
+   * does not move at all, `weakly_drifted_features` the rest (see `detection`).
+   */
   readonly drifted_features: readonly string[];
+  readonly weakly_drifted_features: readonly string[];
   readonly stable_features: readonly string[];
+  /** How drifted features are decided. */
+  readonly detection: DetectionRule;
   readonly label_drift: boolean;
   readonly timeline: readonly ManifestPoint[];
+}
+
+/**
+ * How the manifest decides which features drift: the detector's view of the run, simulated. A
+ * sample of customers as they are in the run's first tenth is compared with the same customers
+ * (same seeds and indices, so unmoved features are identical) as they are in its last tenth (for
+ * recurring drift: off against fully on), feature by feature, with the two-sample KS statistic.
+ * A feature is drifted when that statistic is at least `margin` × the critical value of a KS test
+ * at level `alpha` between two windows of a tenth of the run each, stable when it is 0 (nothing
+ * moves it), weak otherwise.
+ */
+export interface DetectionRule {
+  readonly test: 'two-sample Kolmogorov-Smirnov, first vs last tenth of the run';
+  readonly alpha: number;
+  readonly margin: number;
+  readonly window_records: number;
+  readonly critical_statistic: number;
+  readonly simulated_customers: number;
+  /** Per feature, the simulated KS statistic of the whole schedule. */
+  readonly statistic: Readonly<Record<string, number>>;
 }
 
 /** The manifest of a schedule for a run. */
 export function driftManifest(schedule: DriftSchedule, run: ManifestRun): DriftManifest {
   const { startMs, durationMs } = schedule;
-  const components = schedule.components.map((component) => describeComponent(component, schedule));
-  const drifted = new Set(components.flatMap((component) => component.features));
+  const records = run.records ?? Math.max(1, Math.ceil((run.ratePerMinute * durationMs) / 60_000));
+  const detector = new DriftDetector(schedule, run.seed, records);
+  const components = schedule.components.map((component) => describeComponent(component, schedule, detector));
+  const all = detector.classify(schedule.components);
   return {
     format: manifestFormat,
-    algorithm: rngAlgorithm,
+    algorithm: `${rngAlgorithm}/${modelVersion}`,
     seed: run.seed,
     shard: run.shard,
     rate_per_minute: run.ratePerMinute,
@@ -99,25 +136,28 @@ export function driftManifest(schedule: DriftSchedule, run: ManifestRun): DriftM
       'drift_progress = (event time - start) / duration; record k is due at start + k * 60 / rate_per_minute seconds',
     base_mix: schedule.baseMix,
     components,
-    drifted_features: numericFeatures.filter((feature) => drifted.has(feature)),
-    stable_features: numericFeatures.filter((feature) => !drifted.has(feature)),
+    drifted_features: all.drifted,
+    weakly_drifted_features: all.weak,
+    stable_features: all.stable,
+    detection: detector.rule(all.statistic),
     label_drift: schedule.components.some((component) => changesLabels(component.kind)),
-    timeline: timeline(schedule),
+    timeline: timeline(schedule, detector),
   };
 }
 
 // --- internal ---
 
-/** Fields each kind moves. */
-function featuresOf(component: DriftComponent): readonly string[] {
-  switch (component.kind) {
-    case 'prior':
-    case 'class-conditional':
-      return numericFeatures; // every numeric feature follows the customer's health
-    case 'concept':
-      return [];
-    case 'covariate':
-      return (component.features ?? covariateFeatures).flatMap((feature) => covariateDrivers[feature].fields);
+/** Which of P(y), P(x|y), P(y|x) each kind changes in this model. */
+function changesOf(kind: DriftKind): ManifestComponent['changes'] {
+  switch (kind) {
+    case 'prior': // the mix moves; each level's behaviour and the behaviour → label link stay
+      return { 'P(y)': true, 'P(x|y)': false, 'P(y|x)': true };
+    case 'covariate': // label-independent drivers move; the label given all features stays
+      return { 'P(y)': false, 'P(x|y)': true, 'P(y|x)': false };
+    case 'concept': // the churn process after the observation changes; the features stay
+      return { 'P(y)': true, 'P(x|y)': true, 'P(y|x)': true };
+    case 'class-conditional': // behaviour at a fixed label moves; the labels stay
+      return { 'P(y)': false, 'P(x|y)': true, 'P(y|x)': true };
   }
 }
 
@@ -127,9 +167,9 @@ function describe(component: DriftComponent): string {
     case 'prior':
       return 'The risk mix moves from base_mix toward target_mix; what each risk level looks like stays.';
     case 'class-conditional':
-      return `Every level's behaviour moves ${riskier ? 'riskier' : 'healthier'} by up to ${component.magnitude} health band(s); labels stay.`;
+      return `Customers of every level behave ${riskier ? 'riskier' : 'healthier'} (purchase rate, email and browsing habits, friction; strength up to ${component.magnitude}); labels stay.`;
     case 'concept':
-      return `Label boundaries move by up to ${component.magnitude} health band(s): the same behaviour is labelled ${riskier ? 'riskier' : 'healthier'}; feature distributions stay.`;
+      return `The churn process changes (strength up to ${component.magnitude}): the same history now carries a ${riskier ? 'higher' : 'lower'} churn probability, so labels move; the features stay.`;
     case 'covariate':
       return `Label-independent drivers move (${(component.features ?? covariateFeatures)
         .map((feature) => {
@@ -140,7 +180,12 @@ function describe(component: DriftComponent): string {
   }
 }
 
-function describeComponent(component: DriftComponent, schedule: DriftSchedule): ManifestComponent {
+function describeComponent(
+  component: DriftComponent,
+  schedule: DriftSchedule,
+  detector: DriftDetector,
+): ManifestComponent {
+  const found = detector.classify([component]);
   const base = {
     kind: component.kind,
     description: describe(component),
@@ -148,7 +193,9 @@ function describeComponent(component: DriftComponent, schedule: DriftSchedule): 
     magnitude: component.magnitude,
     direction: component.direction,
     ...(component.kind === 'prior' && component.targetMix !== undefined ? { target_mix: component.targetMix } : {}),
-    features: featuresOf(component),
+    features: found.drifted,
+    weak_features: found.weak,
+    changes: changesOf(component.kind),
     label_changes: changesLabels(component.kind),
   };
   if (component.shape.type === 'recurring') {
@@ -179,7 +226,7 @@ function describeComponent(component: DriftComponent, schedule: DriftSchedule): 
 }
 
 /** The schedule sampled often enough to draw it: 101 points, more when a cycle is short. */
-function timeline(schedule: DriftSchedule): ManifestPoint[] {
+function timeline(schedule: DriftSchedule, detector: DriftDetector): ManifestPoint[] {
   const cycles = schedule.components.map((component) =>
     component.shape.type === 'recurring'
       ? schedule.durationMs / (component.shape.period === 'daily' ? 86_400_000 : 604_800_000)
@@ -199,11 +246,137 @@ function timeline(schedule: DriftSchedule): ManifestPoint[] {
       time: formatIsoTimestamp(eventMs),
       phase: effects.phase,
       strength,
-      mix: { low: round6(effects.mix.low), medium: round6(effects.mix.medium), high: round6(effects.mix.high) },
+      mix: effects.conceptShift === 0 ? roundMix(effects.mix) : detector.emittedMix(elapsed, eventMs),
     };
   });
 }
 
 function round6(value: number): number {
   return Math.round(value * 1e6) / 1e6;
+}
+
+function roundMix(mix: RiskMix): RiskMix {
+  return { low: round6(mix.low), medium: round6(mix.medium), high: round6(mix.high) };
+}
+
+/** KS level and margin of the detection rule. */
+const detectionAlpha = 1e-4;
+const detectionMargin = 1.5;
+/** Customers simulated per side. */
+const simulatedCustomers = 8000;
+/** Customers simulated per timeline point for the emitted mix under concept drift. */
+const mixCustomers = 2000;
+
+/** Simulates what a detector would see, with the generator itself (see DetectionRule). */
+class DriftDetector {
+  readonly #schedule: DriftSchedule;
+  readonly #seed: number;
+  readonly #windowRecords: number;
+  readonly #critical: number;
+  readonly #rng = new CounterRng();
+  readonly #fields: CustomerFields = newCustomerFields();
+
+  constructor(schedule: DriftSchedule, seed: number, records: number) {
+    this.#schedule = schedule;
+    this.#seed = seed;
+    this.#windowRecords = Math.max(1, Math.floor(records / 10));
+    const n = this.#windowRecords;
+    this.#critical = Math.sqrt(-Math.log(detectionAlpha / 2) / 2) * Math.sqrt((n + n) / (n * n));
+  }
+
+  rule(statistic: Readonly<Record<string, number>>): DetectionRule {
+    return {
+      test: 'two-sample Kolmogorov-Smirnov, first vs last tenth of the run',
+      alpha: detectionAlpha,
+      margin: detectionMargin,
+      window_records: this.#windowRecords,
+      critical_statistic: round6(this.#critical),
+      simulated_customers: simulatedCustomers,
+      statistic,
+    };
+  }
+
+  /** Drifted, weak and stable features when only `components` act. */
+  classify(components: readonly DriftComponent[]): {
+    drifted: string[];
+    weak: string[];
+    stable: string[];
+    statistic: Record<string, number>;
+  } {
+    const schedule = { ...this.#schedule, components };
+    const recurring = components.some((component) => component.shape.type === 'recurring');
+    const early = this.#sample(schedule, recurring ? undefined : 0.05);
+    const late = this.#sample(schedule, recurring ? 'full' : 0.95);
+    const drifted: string[] = [];
+    const weak: string[] = [];
+    const stable: string[] = [];
+    const statistic: Record<string, number> = {};
+    for (const feature of numericFeatures) {
+      const d = ksTwoSample(early.get(feature) as Float64Array, late.get(feature) as Float64Array).statistic;
+      statistic[feature] = round6(d);
+      if (d >= detectionMargin * this.#critical) drifted.push(feature);
+      else if (d > 0) weak.push(feature);
+      else stable.push(feature);
+    }
+    return { drifted, weak, stable, statistic };
+  }
+
+  /** The label mix the run emits at a point of the schedule (concept drift moves labels). */
+  emittedMix(elapsedMs: number, eventMs: number): RiskMix {
+    const params = this.#paramsAt(this.#schedule, elapsedMs, eventMs);
+    const counts = { low: 0, medium: 0, high: 0 };
+    for (let i = 0; i < mixCustomers; i++) {
+      generateCustomerFields(this.#rng, this.#seed, i, params, this.#fields);
+      counts[this.#fields.true_risk_level]++;
+    }
+    return roundMix({
+      low: counts.low / mixCustomers,
+      medium: counts.medium / mixCustomers,
+      high: counts.high / mixCustomers,
+    });
+  }
+
+  /**
+   * Each numeric feature's sorted values over the simulated customers at progress `at` (undefined:
+   * drift off; 'full': every component at its magnitude).
+   */
+  #sample(schedule: DriftSchedule, at: number | 'full' | undefined): Map<string, Float64Array> {
+    const params: GenerationParams =
+      at === undefined
+        ? this.#paramsAt({ ...schedule, components: [] }, 0, schedule.startMs)
+        : at === 'full'
+          ? this.#fullParams(schedule)
+          : this.#paramsAt(schedule, at * schedule.durationMs, schedule.startMs + at * schedule.durationMs);
+    const columns = new Map(numericFeatures.map((feature) => [feature, new Float64Array(simulatedCustomers)]));
+    const fields = this.#fields;
+    for (let i = 0; i < simulatedCustomers; i++) {
+      generateCustomerFields(this.#rng, this.#seed, i, params, fields);
+      for (const [feature, column] of columns) column[i] = fields[feature as keyof CustomerFields] as number;
+    }
+    for (const column of columns.values()) column.sort();
+    return columns;
+  }
+
+  #paramsAt(schedule: DriftSchedule, elapsedMs: number, eventMs: number): GenerationParams {
+    if (schedule.components.length === 0)
+      return { mix: schedule.baseMix, drift: { factor: 0, direction: 1 }, overlap: 0 };
+    const effects = driftEffectsAt(schedule, elapsedMs, eventMs);
+    return {
+      mix: effects.mix,
+      drift: effects.drift,
+      overlap: 0,
+      conceptShift: effects.conceptShift,
+      covariate: effects.covariate,
+    };
+  }
+
+  /** Every component at full strength (recurring drift at its peak). */
+  #fullParams(schedule: DriftSchedule): GenerationParams {
+    const linear = schedule.components.map((component) => ({ ...component, shape: { type: 'linear' } as const }));
+    return this.#paramsAt(
+      { ...schedule, components: linear },
+      schedule.durationMs,
+      schedule.startMs + schedule.durationMs,
+    );
+  }
 }

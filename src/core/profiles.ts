@@ -1,12 +1,6 @@
 /**
- * Risk levels, the mix of levels, and the seed's feature ranges per level.
- *
- * The model behind the ranges: every customer has a latent *health* on a scale of three bands,
- * 0–1 high risk, 1–2 medium risk, 2–3 low risk (higher is healthier). Within its band a customer
- * sits at a position q in [0, 1]; each key feature maps (band, q) linearly onto that band's
- * range from its worst end (q = 0) to its best end (q = 1). Outside the scale (drift pushes
- * customers past the worst or best end) the outermost band's line is extended and the result is
- * clamped to what the feature can physically be.
+ * Risk levels, the mix of levels, the churn-probability cut-offs that define them, the seed's
+ * typical ranges per level, and the closed sets of categories and methods.
  */
 import { DatagenError } from '../errors.ts';
 import { cumulativeOf } from './distributions.ts';
@@ -24,73 +18,35 @@ export interface RiskMix {
 /** The seed's default mix (and the start of the drift scenario). */
 export const defaultRiskMix = { low: 0.5, medium: 0.3, high: 0.2 } as const satisfies RiskMix;
 
-/** Band index of each level on the health scale: high = 0 (worst) … low = 2 (best). */
-export const healthBand = { high: 0, medium: 1, low: 2 } as const satisfies Record<RiskLevel, number>;
-export const levelOfBand: readonly RiskLevel[] = ['high', 'medium', 'low'];
+/**
+ * The label is the band of the customer's true probability of no order in the next 90 days:
+ * low below the first cut-off, medium up to the second, high from it on.
+ */
+export const churnProbabilityCutoffs = [0.1, 0.5] as const;
 
-/** [worst end, best end] of a feature's range in one band. */
-export type BandRange = readonly [worst: number, best: number];
-
-export interface KeyFeatureProfile {
-  /** Ranges indexed by health band: [high, medium, low]. */
-  readonly bands: readonly [BandRange, BandRange, BandRange];
-  /** What the feature can physically be, whatever the drift. */
-  readonly min: number;
-  readonly max: number;
+export function levelOfChurnProbability(probability: number): RiskLevel {
+  return probability < churnProbabilityCutoffs[0]
+    ? 'low'
+    : probability < churnProbabilityCutoffs[1]
+      ? 'medium'
+      : 'high';
 }
 
-/** The four features whose per-level ranges the seed states (SPEC §1, "Risk profiles"). */
-export const keyFeatureProfiles = {
-  order_frequency: {
-    bands: [
-      [0.05, 0.3],
-      [0.3, 1.5],
-      [1.5, 4.0],
-    ],
-    min: 0.01,
-    max: 12,
-  },
-  days_since_last_order: {
-    bands: [
-      [120, 45],
-      [45, 15],
-      [14, 1],
-    ],
-    min: 0,
-    max: 3650,
-  },
-  email_open_rate: {
-    bands: [
-      [0.0, 0.3],
-      [0.3, 0.6],
-      [0.6, 0.95],
-    ],
-    min: 0,
-    max: 1,
-  },
-  cart_abandonment_rate: {
-    bands: [
-      [0.95, 0.7],
-      [0.65, 0.35],
-      [0.25, 0.05],
-    ],
-    min: 0,
-    max: 1,
-  },
-} as const satisfies Record<string, KeyFeatureProfile>;
-
-export type KeyFeature = keyof typeof keyFeatureProfiles;
+/** [low end, high end] of a feature's typical range in one level. */
+export type FeatureRange = readonly [number, number];
 
 /**
- * Value of a key feature for a health h on the 0–3 scale (may lie outside it under drift).
+ * The seed's typical ranges of the four key features per level (SPEC §1, "Risk profiles"): the
+ * centre of each level, where its median and most of its values lie, not a wall.
  */
-export function keyFeatureValue(profile: KeyFeatureProfile, health: number): number {
-  const band = health < 1 ? 0 : health < 2 ? 1 : 2;
-  const range = profile.bands[band];
-  const worst = range[0];
-  const value = worst + (health - band) * (range[1] - worst);
-  return value < profile.min ? profile.min : value > profile.max ? profile.max : value;
-}
+export const keyFeatureProfiles = {
+  order_frequency: { low: [1.5, 4.0], medium: [0.3, 1.5], high: [0.05, 0.3] },
+  days_since_last_order: { low: [1, 14], medium: [15, 45], high: [45, 120] },
+  email_open_rate: { low: [0.6, 0.95], medium: [0.3, 0.6], high: [0.0, 0.3] },
+  cart_abandonment_rate: { low: [0.05, 0.25], medium: [0.35, 0.65], high: [0.7, 0.95] },
+} as const satisfies Record<string, Record<RiskLevel, FeatureRange>>;
+
+export type KeyFeature = keyof typeof keyFeatureProfiles;
 
 export const productCategories = [
   'Electronics',

@@ -40,10 +40,23 @@ export interface CustomerRecord {
   payment_method: PaymentMethod;
   shipping_method: ShippingMethod;
   failed_payment_count: number;
+  /** With the outcome (`--with-outcome`): no order in the 90 days after `timestamp`. */
+  churned?: boolean;
+  /** With the outcome: the true probability of no order in those 90 days, the label's basis. */
+  churn_probability?: number;
 }
 
 /** How a field is typed and written. Decimal kinds are rounded in the core to their precision. */
-export const fieldKinds = ['string', 'timestamp', 'integer', 'money', 'frequency', 'rate', 'progress'] as const;
+export const fieldKinds = [
+  'string',
+  'timestamp',
+  'integer',
+  'money',
+  'frequency',
+  'rate',
+  'progress',
+  'boolean',
+] as const;
 export type FieldKind = (typeof fieldKinds)[number];
 
 /** Decimal places of each decimal kind; values are stored already rounded to these. */
@@ -90,9 +103,11 @@ export const recordFields = [
   { name: 'payment_method', kind: 'string' },
   { name: 'shipping_method', kind: 'string' },
   { name: 'failed_payment_count', kind: 'integer' },
+  { name: 'churned', kind: 'boolean', optional: true },
+  { name: 'churn_probability', kind: 'rate', optional: true },
 ] as const satisfies readonly FieldSpec[];
 
-/** The numeric features a model would use (the optional schedule and snapshot fields excluded). */
+/** The numeric features a model would use (the optional schedule, snapshot and outcome fields excluded). */
 export const numericFeatures = recordFields
   .filter((field) => !('optional' in field) && field.kind !== 'string' && field.kind !== 'timestamp')
   .map((field) => field.name);

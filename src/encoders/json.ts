@@ -18,7 +18,7 @@ export function encodeJsonObject(r: CustomerRecord, suffix = ''): string {
   const progress = r.drift_progress === undefined ? '' : `,"drift_progress":${formatProgress(r.drift_progress)}`;
   const phase = r.drift_phase === undefined ? '' : `,"drift_phase":"${r.drift_phase}"`;
   const day = r.snapshot_day === undefined ? '' : `,"snapshot_day":${r.snapshot_day}`;
-  return `{"customer_id":${jsonString(r.customer_id)},"true_risk_level":"${r.true_risk_level}","timestamp":"${r.timestamp}"${progress}${phase}${day},"customer_age_days":${r.customer_age_days},"account_age_days":${r.account_age_days},"days_since_last_order":${r.days_since_last_order},"total_orders":${r.total_orders},"total_revenue":${formatMoney(r.total_revenue)},"avg_order_value":${formatMoney(r.avg_order_value)},"order_frequency":${formatFrequency(r.order_frequency)},"website_visits_30d":${r.website_visits_30d},"email_open_rate":${formatRate(r.email_open_rate)},"cart_abandonment_rate":${formatRate(r.cart_abandonment_rate)},"product_views_30d":${r.product_views_30d},"support_tickets_total":${r.support_tickets_total},"support_tickets_open":${r.support_tickets_open},"returns_count":${r.returns_count},"refunds_count":${r.refunds_count},"favorite_category":"${r.favorite_category}","discount_usage_rate":${formatRate(r.discount_usage_rate)},"premium_product_rate":${formatRate(r.premium_product_rate)},"payment_method":"${r.payment_method}","shipping_method":"${r.shipping_method}","failed_payment_count":${r.failed_payment_count}}${suffix}`;
+  return `{"customer_id":${jsonString(r.customer_id)},"true_risk_level":"${r.true_risk_level}","timestamp":"${r.timestamp}"${progress}${phase}${day},"customer_age_days":${r.customer_age_days},"account_age_days":${r.account_age_days},"days_since_last_order":${r.days_since_last_order},"total_orders":${r.total_orders},"total_revenue":${formatMoney(r.total_revenue)},"avg_order_value":${formatMoney(r.avg_order_value)},"order_frequency":${formatFrequency(r.order_frequency)},"website_visits_30d":${r.website_visits_30d},"email_open_rate":${formatRate(r.email_open_rate)},"cart_abandonment_rate":${formatRate(r.cart_abandonment_rate)},"product_views_30d":${r.product_views_30d},"support_tickets_total":${r.support_tickets_total},"support_tickets_open":${r.support_tickets_open},"returns_count":${r.returns_count},"refunds_count":${r.refunds_count},"favorite_category":"${r.favorite_category}","discount_usage_rate":${formatRate(r.discount_usage_rate)},"premium_product_rate":${formatRate(r.premium_product_rate)},"payment_method":"${r.payment_method}","shipping_method":"${r.shipping_method}","failed_payment_count":${r.failed_payment_count}${outcomeText(r)}}${suffix}`;
 }
 
 /**
@@ -101,6 +101,10 @@ export function encodeJsonInto(
   out.constant(paymentThenShipping.of(r.payment_method));
   out.constant(shippingThenFailures.of(r.shipping_method));
   out.number(r.failed_payment_count);
+  if (r.churned !== undefined) {
+    out.constant(r.churned ? K.churnedTrue : K.churnedFalse);
+    out.tenThousandths(r.churn_probability ?? 0);
+  }
   out.byte(CLOSE);
   if (suffix >= 0) out.byte(suffix);
 }
@@ -167,6 +171,12 @@ export const jsonArrayEncoder: RecordEncoder = {
 
 // --- internal ---
 
+/** The outcome fields' text (with --with-outcome), or nothing. */
+function outcomeText(r: CustomerRecord): string {
+  if (r.churned === undefined) return '';
+  return `,"churned":${r.churned},"churn_probability":${formatRate(r.churn_probability ?? 0)}`;
+}
+
 /** Quoted JSON string; a character scan (cheaper than a regex per record) finds plain ASCII. */
 function jsonString(value: string): string {
   return isPlainAscii(value) ? `"${value}"` : JSON.stringify(value);
@@ -193,6 +203,8 @@ const K = {
   progress: constantText(',"drift_progress":'),
   phase: constantText(',"drift_phase":"'),
   snapshotDay: constantText(',"snapshot_day":'),
+  churnedTrue: constantText(',"churned":true,"churn_probability":'),
+  churnedFalse: constantText(',"churned":false,"churn_probability":'),
   customerAge: constantText(',"customer_age_days":'),
   accountAge: constantText(',"account_age_days":'),
   daysSince: constantText(',"days_since_last_order":'),

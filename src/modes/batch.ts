@@ -14,7 +14,7 @@ import { globalIndex, shardSize, wholeShard } from '../core/shard.ts';
 import { defaultIntervalMs, toEpochMs } from '../generator.ts';
 import type { CustomerRecord } from '../core/schema.ts';
 import type { Drift } from '../core/drift.ts';
-import type { OutputFormat } from '../encoders/index.ts';
+import type { OptionalField, OutputFormat } from '../encoders/index.ts';
 import { createEncoder } from '../encoders/index.ts';
 import type { DeliveryStats, RecordSink } from '../sinks/record-sink.ts';
 import type { Sink } from '../sinks/types.ts';
@@ -32,6 +32,8 @@ export interface BatchOptions {
   intervalMs?: number | undefined;
   /** This process's slice of the customers: indices i with i mod n = k. Default: all. */
   shard?: Shard | undefined;
+  /** Adds `churned` and `churn_probability` to every record. */
+  withOutcome?: boolean | undefined;
 }
 
 export interface WriteBatchOptions extends BatchOptions {
@@ -51,6 +53,9 @@ export interface BatchResult {
   /** Stopped by the signal: a file sink has discarded its output. */
   interrupted: boolean;
 }
+
+/** The optional fields a run with the outcome writes. */
+export const outcomeFields: readonly OptionalField[] = ['churned', 'churn_probability'];
 
 /** Records in this process's part of the batch. */
 export function batchSize(options: BatchOptions): number {
@@ -82,6 +87,7 @@ export class BatchGenerator {
       mix: normaliseRiskMix(options.riskDistribution ?? defaultRiskMix),
       drift: options.drift ?? noDrift,
       overlap: options.overlap ?? defaultOverlap,
+      withOutcome: options.withOutcome,
     };
   }
 
@@ -121,7 +127,11 @@ export function* batchRecords(
  */
 export async function writeBatch(options: WriteBatchOptions): Promise<BatchResult> {
   const { sink, observe } = options;
-  const output = new EncodedOutput(createEncoder(options.format), sink, options.chunkBytes);
+  const output = new EncodedOutput(
+    createEncoder(options.format, options.withOutcome ? outcomeFields : []),
+    sink,
+    options.chunkBytes,
+  );
   const generator = new BatchGenerator(options);
   const total = batchSize(options);
   let position = 0;

@@ -1,7 +1,9 @@
 /**
- * `lifecycle` mode (SPEC §3): N customers' weekly snapshots on one simulated timeline. All
- * customers' day-d snapshots are released together (interleaved, day by day), d / speed seconds
- * after the start; each is stamped start + d days.
+ * `lifecycle` mode (SPEC §3): N customers' weekly snapshots on one simulated timeline, interleaved
+ * day by day: the day-d snapshots of all customers are released one after the other over the week
+ * that follows d / speed seconds after the start, and each is stamped start + d days. A record
+ * index is one snapshot of one customer, so the scheduler's batches bound memory to the customers'
+ * states and a signal is seen between batches.
  */
 import { CustomerJourney, snapshotDays, snapshotIntervalDays } from '../core/lifecycle.ts';
 import type { CustomerRecord } from '../core/schema.ts';
@@ -22,11 +24,13 @@ export interface LifecycleOptions {
   startMs: number;
   /** This process's customers: indices i with i mod n = k. Default: all. */
   shard?: Shard | undefined;
+  /** Adds `churned` (no order in the 90 days after the snapshot, as the journey goes on) and `churn_probability`. */
+  withOutcome?: boolean | undefined;
 }
 
 export const lifecycleDefaults = { customers: 10, days: 180, speed: 60 } as const;
 
-/** The lifecycle as a timed source; one "record" index per snapshot day, N records each. */
+/** The lifecycle as a timed source; record k is snapshot ⌊k / N⌋ of the shard's customer k mod N. */
 export function lifecycleSource(options: LifecycleOptions): TimedSource {
   const customers = options.customers ?? lifecycleDefaults.customers;
   const days = options.days ?? lifecycleDefaults.days;
@@ -39,14 +43,18 @@ export function lifecycleSource(options: LifecycleOptions): TimedSource {
   const shard = options.shard ?? wholeShard;
   const journeys = Array.from(
     { length: shardSize(customers, shard) },
-    (_, position) => new CustomerJourney(options.seed, globalIndex(position, shard), options.startMs),
+    (_, position) =>
+      new CustomerJourney(options.seed, globalIndex(position, shard), options.startMs, undefined, {
+        withOutcome: options.withOutcome,
+      }),
   );
+  const perSnapshot = journeys.length;
   return {
-    count: snapshotDays(days).length,
-    intervalMs: (snapshotIntervalDays * 1000) / speed,
+    count: snapshotDays(days).length * perSnapshot,
+    intervalMs: (snapshotIntervalDays * 1000) / speed / perSnapshot,
     recordsAt: (from, to) => {
       const records: CustomerRecord[] = [];
-      for (let snapshot = from; snapshot < to; snapshot++) for (const journey of journeys) records.push(journey.next());
+      for (let k = from; k < to; k++) records.push((journeys[k % perSnapshot] as CustomerJourney).next());
       return records;
     },
   };

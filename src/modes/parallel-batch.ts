@@ -20,7 +20,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createEncoder } from '../encoders/index.ts';
 import type { BatchOptions, BatchResult, WriteBatchOptions } from './batch.ts';
-import { batchSize } from './batch.ts';
+import { batchSize, outcomeFields } from './batch.ts';
 import type { BatchTask, BatchTaskResult, BatchWorkerData } from './batch-worker.ts';
 import type { EncodedTask } from './batch-task.ts';
 import { encodeTask } from './batch-task.ts';
@@ -51,7 +51,8 @@ export async function writeBatchParallel(options: ParallelBatchOptions): Promise
   const total = batchSize(options);
   const taskSize = options.taskSize ?? 2048;
   const tasks = Math.ceil(total / taskSize);
-  const encoder = createEncoder(options.format);
+  const optionalFields = options.withOutcome ? [...outcomeFields] : [];
+  const encoder = createEncoder(options.format, optionalFields);
   // What the workers need to make the records (plain data: it is copied to each thread).
   const generation: BatchOptions = {
     count: options.count,
@@ -62,6 +63,7 @@ export async function writeBatchParallel(options: ParallelBatchOptions): Promise
     start: options.start,
     intervalMs: options.intervalMs,
     shard: options.shard,
+    withOutcome: options.withOutcome,
   };
   const generators = Math.max(1, Math.min(workerCount, tasks));
   // Borrowed once to see whether the sink lends memory; not committed, so simply not used.
@@ -74,7 +76,7 @@ export async function writeBatchParallel(options: ParallelBatchOptions): Promise
     const data: BatchWorkerData = {
       options: generation,
       format: options.format,
-      optionalFields: [],
+      optionalFields,
       ready,
       index,
     };

@@ -39,6 +39,8 @@ export interface StreamOptions {
    */
   control?: boolean | undefined;
   overlap?: number | undefined;
+  /** Adds `churned` and `churn_probability` to every record. */
+  withOutcome?: boolean | undefined;
   /** Event time of record 0, epoch ms. */
   startMs: number;
   /** This process's slots of the schedule: records i with i mod n = k. Default: all. */
@@ -72,7 +74,8 @@ export function streamSource(
       components: options.driftComponents ?? specDriftComponents(),
     });
   }
-  const steady: GenerationParams = { mix, drift: noDrift, overlap };
+  const withOutcome = options.withOutcome === true;
+  const steady: GenerationParams = { mix, drift: noDrift, overlap, withOutcome };
   const control = options.control === true;
   const rng = new CounterRng();
   const recordAt = (k: number): CustomerRecord => {
@@ -96,6 +99,7 @@ export function streamSource(
       driftPhase: effects.phase,
       conceptShift: effects.conceptShift,
       covariate: effects.covariate,
+      withOutcome,
     });
   };
   const shard = options.shard ?? wholeShard;

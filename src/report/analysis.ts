@@ -10,7 +10,7 @@ import { keyFeatureProfiles, riskLevels } from '../core/profiles.ts';
 import { formatIsoTimestamp } from '../core/time.ts';
 import type { RecordWindow, WindowedRecords } from './read-windows.ts';
 import { sortedColumn } from './read-windows.ts';
-import { chiSquareHomogeneity, ksTwoSample, mean, populationStabilityIndex, quantile } from './statistics.ts';
+import { chiSquareHomogeneity, ksTwoSample, mean, populationStabilityIndex, quantile } from '../core/statistics.ts';
 
 export const reportFormat = 'churn-datagen/drift-report@1';
 /** Default significance bar of every test (per feature and window). */

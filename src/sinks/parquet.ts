@@ -12,7 +12,7 @@ import type { OptionalField } from '../encoders/index.ts';
 import type { DeliveryStats, RecordSink } from './record-sink.ts';
 import type { Sink } from './types.ts';
 
-type ParquetType = 'STRING' | 'TIMESTAMP' | 'INT32' | 'DOUBLE';
+type ParquetType = 'STRING' | 'TIMESTAMP' | 'INT32' | 'DOUBLE' | 'BOOLEAN';
 
 const parquetTypeOf = {
   string: 'STRING',
@@ -22,6 +22,7 @@ const parquetTypeOf = {
   frequency: 'DOUBLE',
   rate: 'DOUBLE',
   progress: 'DOUBLE',
+  boolean: 'BOOLEAN',
 } as const satisfies Record<FieldKind, ParquetType>;
 
 /** Rows per row group (~10 MB of column data in memory at most). */

@@ -1,29 +1,41 @@
+/**
+ * The behavioural customer model (SPEC §1, §1b, docs/model.md): invariants on every record, labels
+ * that mean a churn probability, the seed's ranges as the centre of each level, features that fit
+ * together as a purchase history, and drift that moves traits without piling values on a bound.
+ * Statistics are on seeded samples with tolerances well outside their sampling noise.
+ */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generateCustomerRecord } from '../../src/core/customer.ts';
 import { makeDrift } from '../../src/core/drift.ts';
 import type { KeyFeature, RiskLevel } from '../../src/core/profiles.ts';
-import { healthBand, keyFeatureProfiles, normaliseRiskMix, riskLevels } from '../../src/core/profiles.ts';
+import { churnProbabilityCutoffs, keyFeatureProfiles, normaliseRiskMix, riskLevels } from '../../src/core/profiles.ts';
 import { CounterRng } from '../../src/core/random.ts';
 import type { CustomerRecord } from '../../src/core/schema.ts';
 import { recordFields } from '../../src/core/schema.ts';
 import { SyntheticDataGenerator } from '../../src/generator.ts';
 import { brokenInvariant } from '../support/invariants.ts';
-import { correlation, fixedStart, mean, sample } from '../support/records.ts';
+import { fixedStart, mean, sample, spearman } from '../support/records.ts';
 
 const keyFeatures = Object.keys(keyFeatureProfiles) as KeyFeature[];
+const rateFeatures = [
+  'email_open_rate',
+  'cart_abandonment_rate',
+  'discount_usage_rate',
+  'premium_product_rate',
+] as const;
 
-function inRange(record: CustomerRecord, feature: KeyFeature, level: RiskLevel): boolean {
-  const [worst, best] = keyFeatureProfiles[feature].bands[healthBand[level]];
-  const value = record[feature];
-  return value >= Math.min(worst, best) && value <= Math.max(worst, best);
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-function shareInRange(records: CustomerRecord[], feature: KeyFeature, level: RiskLevel): number {
-  return records.filter((r) => inRange(r, feature, level)).length / records.length;
+function withOutcome(count: number, seed: number, level?: RiskLevel): CustomerRecord[] {
+  const generator = new SyntheticDataGenerator({ seed, start: fixedStart, withOutcome: true });
+  return Array.from({ length: count }, () => generator.generateCustomer(level));
 }
 
-describe('invariants (SPEC §1), any seed, level, drift and overlap', () => {
+describe('invariants (SPEC §1, §1b), any seed, level, drift and overlap', () => {
   it('hold for random parameters (fast-check)', () => {
     const rng = new CounterRng();
     fc.assert(
@@ -34,12 +46,15 @@ describe('invariants (SPEC §1), any seed, level, drift and overlap', () => {
         fc.double({ min: -1, max: 2, noNaN: true }),
         fc.constantFrom<1 | -1>(1, -1),
         fc.double({ min: 0, max: 1, noNaN: true }),
-        (seed, index, level, factor, direction, overlap) => {
+        fc.double({ min: -1, max: 1, noNaN: true }),
+        (seed, index, level, factor, direction, overlap, conceptShift) => {
           const record = generateCustomerRecord(rng, seed, index, Date.parse(fixedStart), {
             mix: normaliseRiskMix({ low: 1, medium: 1, high: 1 }),
             level,
             drift: makeDrift(factor, direction),
             overlap,
+            conceptShift,
+            withOutcome: true,
           });
           expect(brokenInvariant(record)).toBeUndefined();
         },
@@ -62,82 +77,139 @@ describe('invariants (SPEC §1), any seed, level, drift and overlap', () => {
     });
   }
 
-  it('writes every schema field, in schema order', () => {
+  it('writes every schema field, in schema order; the outcome only when asked', () => {
     const record = sample(1)[0]!;
-    expect(Object.keys(JSON.parse(JSON.stringify(record)) as object)).toEqual(
-      recordFields.filter((f) => !('optional' in f)).map((f) => f.name),
-    );
+    const required = recordFields.filter((f) => !('optional' in f)).map((f) => f.name);
+    expect(Object.keys(JSON.parse(JSON.stringify(record)) as object)).toEqual(required);
+    const outcome = withOutcome(1, 7)[0]!;
+    expect(Object.keys(JSON.parse(JSON.stringify(outcome)) as object)).toEqual([
+      ...required,
+      'churned',
+      'churn_probability',
+    ]);
   });
 });
 
-describe('risk profiles at drift 0', () => {
+describe('the label is the band of the true churn probability', () => {
+  const records = withOutcome(30_000, 31);
+  const [lowCut, highCut] = churnProbabilityCutoffs;
+
+  it('every record: low below the first cut-off, medium up to the second, high from it on', () => {
+    for (const r of records) {
+      const p = r.churn_probability!;
+      const band = p < lowCut ? 'low' : p < highCut ? 'medium' : 'high';
+      // churn_probability is rounded to 4 places: allow that much at the cut-offs
+      if (Math.abs(p - lowCut) > 1e-4 && Math.abs(p - highCut) > 1e-4) expect(band).toBe(r.true_risk_level);
+    }
+  });
+
+  it('churned rises from low to medium to high (low ≤ 0.15, high ≥ 0.40) and matches the probability', () => {
+    const rate = (level: RiskLevel): number => {
+      const ofLevel = records.filter((r) => r.true_risk_level === level);
+      return ofLevel.filter((r) => r.churned).length / ofLevel.length;
+    };
+    const [low, medium, high] = riskLevels.map(rate) as [number, number, number];
+    expect(low).toBeLessThanOrEqual(0.15);
+    expect(medium).toBeGreaterThan(low + 0.05);
+    expect(high).toBeGreaterThan(medium + 0.05);
+    expect(high).toBeGreaterThanOrEqual(0.4);
+    // calibrated by construction: the share churned equals the mean probability (±4 sigma)
+    const expected = mean(records.map((r) => r.churn_probability!));
+    const observed = records.filter((r) => r.churned).length / records.length;
+    expect(Math.abs(observed - expected)).toBeLessThan(4 * Math.sqrt((expected * (1 - expected)) / records.length));
+  });
+});
+
+describe('risk profiles at drift 0: the seed ranges are the centre of each level', () => {
   for (const level of riskLevels) {
-    const records = sample(20_000, { seed: 11, level });
-    it.each(keyFeatures)(`${level}: at least 95%% of %s inside the seed's range`, (feature) => {
-      expect(shareInRange(records, feature, level)).toBeGreaterThanOrEqual(0.95);
-    });
-    it(`${level}: labels are what was asked`, () => {
+    const records = sample(6000, { seed: 11, level });
+    it(`${level}: labels are what was asked; each key feature's median is inside the seed's range`, () => {
       expect(records.every((r) => r.true_risk_level === level)).toBe(true);
+      for (const feature of keyFeatures) {
+        const [lo, hi] = keyFeatureProfiles[feature][level];
+        const m = median(records.map((r) => r[feature]));
+        expect(m, `${feature} median`).toBeGreaterThanOrEqual(lo);
+        expect(m, `${feature} median`).toBeLessThanOrEqual(hi);
+      }
     });
   }
 
-  it('no single key feature separates the classes perfectly (default overlap)', () => {
-    const byLevel = Object.fromEntries(riskLevels.map((level) => [level, sample(5000, { seed: 3, level })]));
-    for (const feature of keyFeatures) {
-      for (const [a, b] of [
-        ['low', 'medium'],
-        ['medium', 'high'],
-      ] as const) {
-        const inOthersRange = byLevel[a]!.filter((r) => inRange(r, feature, b)).length;
-        expect(inOthersRange, `${a} customers in the ${b} range of ${feature}`).toBeGreaterThan(0);
+  it('no key feature is a wall: every level has values outside its range on both sides where there is room', () => {
+    const high = sample(6000, { seed: 12, level: 'high' });
+    expect(high.some((r) => r.days_since_last_order > 120)).toBe(true);
+    const low = sample(6000, { seed: 12, level: 'low' });
+    expect(low.filter((r) => r.order_frequency < 1.5).length / low.length).toBeGreaterThan(0.05);
+  });
+
+  it('within each level the six pairs of key features do not correlate alike (|ρ| spread ≥ 0.15)', () => {
+    for (const level of riskLevels) {
+      const records = sample(5000, { seed: 19, level });
+      const rhos: number[] = [];
+      for (let i = 0; i < keyFeatures.length; i++) {
+        for (let j = i + 1; j < keyFeatures.length; j++) {
+          const a = keyFeatures[i]!;
+          const b = keyFeatures[j]!;
+          rhos.push(
+            Math.abs(
+              spearman(
+                records.map((r) => r[a]),
+                records.map((r) => r[b]),
+              ),
+            ),
+          );
+        }
       }
+      expect(
+        Math.max(...rhos) - Math.min(...rhos),
+        `${level}: ${rhos.map((r) => r.toFixed(2)).join(' ')}`,
+      ).toBeGreaterThanOrEqual(0.15);
     }
   });
+});
 
-  it('overlap is a working knob: 0 keeps classes apart, 0.3 mixes them', () => {
-    const clean = sample(10_000, { seed: 5, level: 'medium', overlap: 0 });
-    const noisy = sample(10_000, { seed: 5, level: 'medium', overlap: 0.3 });
-    expect(shareInRange(clean, 'order_frequency', 'medium')).toBeGreaterThan(0.985);
-    expect(shareInRange(noisy, 'order_frequency', 'medium')).toBeLessThan(0.8);
-    expect(shareInRange(noisy, 'order_frequency', 'medium')).toBeGreaterThan(0.6);
+describe('the features fit together as a purchase history', () => {
+  const records = sample(30_000, { seed: 23 });
+
+  it('recency and frequency come from one purchase process: tightly linked; engagement less so', () => {
+    const rho = (a: KeyFeature, b: KeyFeature): number =>
+      Math.abs(
+        spearman(
+          records.map((r) => r[a]),
+          records.map((r) => r[b]),
+        ),
+      );
+    expect(rho('order_frequency', 'days_since_last_order')).toBeGreaterThan(0.6);
+    expect(rho('email_open_rate', 'days_since_last_order')).toBeLessThan(
+      rho('order_frequency', 'days_since_last_order'),
+    );
   });
 
-  it('fields relate the way real ones do', () => {
-    const records = sample(20_000, { seed: 8 });
-    const column = (f: keyof CustomerRecord): number[] => records.map((r) => r[f] as number);
-    expect(correlation(column('total_orders'), column('customer_age_days'))).toBeGreaterThan(0.3);
-    expect(correlation(column('total_orders'), column('order_frequency'))).toBeGreaterThan(0.3);
-    expect(correlation(column('total_revenue'), column('total_orders'))).toBeGreaterThan(0.7);
-    expect(correlation(column('product_views_30d'), column('website_visits_30d'))).toBeGreaterThan(0.7);
-    expect(correlation(column('email_open_rate'), column('cart_abandonment_rate'))).toBeLessThan(-0.5);
-    expect(correlation(column('email_open_rate'), column('website_visits_30d'))).toBeGreaterThan(0.3);
-    expect(correlation(column('support_tickets_total'), column('email_open_rate'))).toBeLessThan(0);
-    // …and within a level too (shared position in the band, not only the label)
-    const low = records.filter((r) => r.true_risk_level === 'low');
-    const lowColumn = (f: keyof CustomerRecord): number[] => low.map((r) => r[f] as number);
-    expect(correlation(lowColumn('email_open_rate'), lowColumn('order_frequency'))).toBeGreaterThan(0.2);
+  it('total orders are not a formula of frequency and tenure', () => {
+    const exact = records.filter(
+      (r) => Math.round((r.order_frequency * r.customer_age_days) / 30.44) === r.total_orders,
+    ).length;
+    expect(exact / records.length).toBeLessThan(0.5);
+  });
+
+  it('some customers have made one order only, and for them recency is tenure', () => {
+    const single = records.filter((r) => r.total_orders === 1);
+    expect(single.length).toBeGreaterThan(0);
+    expect(single.every((r) => r.days_since_last_order === r.customer_age_days)).toBe(true);
   });
 
   it('levels tell the seed story beyond the four key features', () => {
-    const stats = (level: RiskLevel): Record<string, number> => {
-      const records = sample(5000, { seed: 9, level });
-      return {
-        tickets: mean(records.map((r) => r.support_tickets_total / Math.max(1, r.customer_age_days / 365))),
-        visits: mean(records.map((r) => r.website_visits_30d)),
-        premium: mean(records.map((r) => r.premium_product_rate)),
-        discount: mean(records.map((r) => r.discount_usage_rate)),
-        failed: mean(records.map((r) => r.failed_payment_count)),
-        returnRate: mean(records.map((r) => r.returns_count / r.total_orders)),
-      };
-    };
-    const [low, medium, high] = [stats('low'), stats('medium'), stats('high')];
-    for (const key of ['tickets', 'discount', 'failed', 'returnRate']) {
-      expect(low[key]!, key).toBeLessThan(medium[key]!);
-      expect(medium[key]!, key).toBeLessThan(high[key]!);
-    }
-    for (const key of ['visits', 'premium']) {
-      expect(low[key]!, key).toBeGreaterThan(medium[key]!);
-      expect(medium[key]!, key).toBeGreaterThan(high[key]!);
+    const byLevel = (level: RiskLevel, field: keyof CustomerRecord): number =>
+      mean(records.filter((r) => r.true_risk_level === level).map((r) => r[field] as number));
+    for (const [field, riskierIsHigher] of [
+      ['website_visits_30d', false],
+      ['support_tickets_total', true],
+      ['discount_usage_rate', true],
+      ['premium_product_rate', false],
+      ['failed_payment_count', true],
+    ] as const) {
+      const [low, high] = [byLevel('low', field), byLevel('high', field)];
+      if (riskierIsHigher) expect(high, field).toBeGreaterThan(low);
+      else expect(high, field).toBeLessThan(low);
     }
   });
 });
@@ -182,20 +254,26 @@ describe('risk mix', () => {
     });
     expect(new Set(records.map((r) => r.true_risk_level))).toEqual(new Set(['medium']));
   });
+
+  it('overlap is label noise: that share behaves like a neighbouring level', () => {
+    const noisy = new SyntheticDataGenerator({ seed: 5, start: fixedStart, overlap: 0.3, withOutcome: true });
+    const records = Array.from({ length: 6000 }, () => noisy.generateCustomer('low'));
+    const offBand = records.filter((r) => r.churn_probability! >= churnProbabilityCutoffs[0]).length / records.length;
+    expect(offBand).toBeGreaterThan(0.25);
+    expect(offBand).toBeLessThan(0.35);
+  });
 });
 
-describe('drift (SPEC §2)', () => {
+describe('drift (SPEC §2): it moves the traits, never the observed values', () => {
   const meanOf = (records: CustomerRecord[], field: KeyFeature): number => mean(records.map((r) => r[field]));
 
   for (const level of riskLevels) {
-    it(`direction 1 makes ${level}-risk customers riskier, -1 healthier, for every key feature`, () => {
+    it(`direction 1 makes ${level}-risk customers look riskier, -1 healthier; labels stay`, () => {
       const base = sample(6000, { seed: 13, level });
-      const riskier = sample(6000, { seed: 13, level, drift: 0.5, direction: 1 });
-      const healthier = sample(6000, { seed: 13, level, drift: 0.5, direction: -1 });
+      const riskier = sample(6000, { seed: 13, level, drift: 1, direction: 1 });
+      const healthier = sample(6000, { seed: 13, level, drift: 1, direction: -1 });
       for (const [feature, riskierIsHigher] of [
         ['order_frequency', false],
-        ['days_since_last_order', true],
-        ['email_open_rate', false],
         ['cart_abandonment_rate', true],
       ] as const) {
         const [b, r, h] = [meanOf(base, feature), meanOf(riskier, feature), meanOf(healthier, feature)];
@@ -207,15 +285,25 @@ describe('drift (SPEC §2)', () => {
           expect(h, `${feature} healthier`).toBeGreaterThan(b);
         }
       }
-      // secondary features follow
-      expect(mean(riskier.map((r) => r.website_visits_30d))).toBeLessThan(mean(base.map((r) => r.website_visits_30d)));
+      expect(mean(riskier.map((r) => r.support_tickets_total))).toBeGreaterThan(
+        mean(base.map((r) => r.support_tickets_total)),
+      );
+      expect([...riskier, ...healthier].every((r) => r.true_risk_level === level)).toBe(true);
     });
   }
 
-  it('at factor 1, low-risk customers look like medium-risk ones', () => {
-    const drifted = sample(5000, { seed: 14, level: 'low', drift: 1, direction: 1 });
-    for (const feature of keyFeatures) expect(shareInRange(drifted, feature, 'medium'), feature).toBeGreaterThan(0.9);
-    expect(drifted.every((r) => r.true_risk_level === 'low')).toBe(true);
+  it('under full drift in either direction no rate piles up at 0 or 1 (at most 5 points more than at drift 0)', () => {
+    const atBound = (records: CustomerRecord[], field: (typeof rateFeatures)[number]): number =>
+      records.filter((r) => r[field] === 0 || r[field] === 1).length / records.length;
+    const base = sample(20_000, { seed: 17 });
+    for (const direction of [1, -1] as const) {
+      const drifted = sample(20_000, { seed: 17, drift: 1, direction });
+      for (const field of rateFeatures) {
+        expect(atBound(drifted, field) - atBound(base, field), `${field} direction ${direction}`).toBeLessThanOrEqual(
+          0.05,
+        );
+      }
+    }
   });
 
   it('clamps the factor to [0, 1]', () => {

@@ -1,12 +1,14 @@
 /**
- * Golden output. These checksums pin the seeded output of algorithm cdg-rng-1 and the current
- * customer model. If one changes, the change to seeded output must be deliberate: say so in the
- * commit, bump rngAlgorithm if the streams changed, and update the values here together.
+ * Golden output. These checksums pin the seeded output of the random streams (rngAlgorithm) and
+ * the customer model (modelVersion). If one changes, the change to seeded output must be
+ * deliberate: say so in the commit, bump the version that changed, and update the values here
+ * together.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { modelVersion } from '../../src/core/customer.ts';
 import { rngAlgorithm } from '../../src/core/random.ts';
 import type { OutputFormat } from '../../src/encoders/index.ts';
 import { writeBatch } from '../../src/modes/batch.ts';
@@ -17,11 +19,11 @@ import { fixedStart } from '../support/records.ts';
 
 const golden: Record<number, Partial<Record<OutputFormat, string>>> = {
   42: {
-    jsonl: '50bcd85f6d80c61bd21e6427fb1e0c3197f0c4031481940b0b9b794abf790040',
-    csv: 'ef7d1a31de4e94f53a930f236ce1413fc05a72c745641deee18d2ce55a4985d9',
+    jsonl: '8cc6e5068b307205d2333a84307015222bc8fc3eb95f66a8c867646d3143f02f',
+    csv: 'fdc46aca83263965afe72335f3ec3e718decca73158c92fa8d478fe412a0bb73',
   },
-  1337: { jsonl: '77c9625233144a2afc2c442fe524c9dcc10e510a8c6973a4c462c4d1532a85f1' },
-  0: { jsonl: '95106b141359f266650d35149266846528d01ff7180b85beb65b3fe132e36ed0' },
+  1337: { jsonl: '0aa1c51cca02e5034774ceab1ee1947aa3d42586521255955550aced1dac438e' },
+  0: { jsonl: '877518181b3a9134a72110f4650307de8a353dfe671d581a1a3100c2559809b5' },
 };
 
 async function checksum(seed: number, format: OutputFormat): Promise<string> {
@@ -30,7 +32,7 @@ async function checksum(seed: number, format: OutputFormat): Promise<string> {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
-describe(`golden output (${rngAlgorithm})`, () => {
+describe(`golden output (${rngAlgorithm}, ${modelVersion})`, () => {
   for (const [seed, formats] of Object.entries(golden)) {
     for (const [format, expected] of Object.entries(formats)) {
       it(`seed ${seed}, 2000 records, ${format}`, async () => {

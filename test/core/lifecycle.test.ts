@@ -1,18 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { simulateLifecycle, snapshotDays } from '../../src/core/lifecycle.ts';
-import { healthBand, keyFeatureProfiles } from '../../src/core/profiles.ts';
-import type { CustomerRecord } from '../../src/core/schema.ts';
 import { brokenInvariant } from '../support/invariants.ts';
 import { mean } from '../support/records.ts';
 
 const start = Date.UTC(2026, 0, 1);
-const journeys = Array.from({ length: 200 }, (_, i) => simulateLifecycle(17, i, start, 180));
+const journeys = Array.from({ length: 400 }, (_, i) =>
+  simulateLifecycle(17, i, start, 180, undefined, { withOutcome: true }),
+);
 const all = journeys.flat();
-
-function inBand(r: CustomerRecord, feature: 'order_frequency' | 'email_open_rate' | 'cart_abandonment_rate'): boolean {
-  const [worst, best] = keyFeatureProfiles[feature].bands[healthBand[r.true_risk_level]];
-  return r[feature] >= Math.min(worst, best) && r[feature] <= Math.max(worst, best);
-}
 
 describe('lifecycle journeys', () => {
   it('snapshots every 7 days from day 0, stamped start + day', () => {
@@ -66,18 +61,46 @@ describe('lifecycle journeys', () => {
     expect(new Set(firstHighDay).size).toBeGreaterThan(5); // onset and pace differ per customer
   });
 
-  it('labels agree with the features: a snapshot labelled high looks high-risk', () => {
-    for (const feature of ['order_frequency', 'email_open_rate', 'cart_abandonment_rate'] as const) {
-      expect(all.filter((s) => inBand(s, feature)).length / all.length, feature).toBeGreaterThan(0.97);
+  it('most churn: at least 20% make no order in the last 60 days, and churned ones order no more', () => {
+    const silent = journeys.filter((j) => {
+      const last = j[j.length - 1]!;
+      return (
+        last.days_since_last_order >= 60 && last.total_orders === j.find((s) => s.snapshot_day! >= 115)!.total_orders
+      );
+    });
+    expect(silent.length / journeys.length).toBeGreaterThanOrEqual(0.2);
+    // The outcome is the journey's own future: a snapshot marked churned sees no order in the
+    // following 90 days of the same journey, one not churned sees one.
+    for (const journey of journeys) {
+      for (const s of journey) {
+        const later = journey.filter(
+          (o) => o.snapshot_day! > s.snapshot_day! && o.snapshot_day! <= s.snapshot_day! + 84,
+        );
+        const end = journey.find((o) => o.snapshot_day === s.snapshot_day! + 91);
+        const orderedWithin84 = later.some((o) => o.total_orders > s.total_orders);
+        if (orderedWithin84) expect(s.churned, `day ${s.snapshot_day}`).toBe(false);
+        if (end !== undefined && end.total_orders === s.total_orders) expect(s.churned).toBe(true);
+      }
     }
-    const recency = (level: string): number =>
-      mean(all.filter((s) => s.true_risk_level === level).map((s) => s.days_since_last_order));
-    expect(recency('low')).toBeLessThan(recency('medium'));
-    expect(recency('medium')).toBeLessThan(recency('high'));
+  });
+
+  it('visits and email opens fade as the journey goes on', () => {
+    const at = (day: number, field: 'website_visits_30d' | 'email_open_rate'): number =>
+      mean(all.filter((s) => s.snapshot_day === day).map((s) => s[field]));
+    expect(at(175, 'website_visits_30d')).toBeLessThan(at(0, 'website_visits_30d') / 2);
+    expect(at(175, 'email_open_rate')).toBeLessThan(at(0, 'email_open_rate') / 2);
+  });
+
+  it('labels agree with the features: recency and frequency follow the level', () => {
+    const byLevel = (level: string, field: 'days_since_last_order' | 'order_frequency'): number =>
+      mean(all.filter((s) => s.true_risk_level === level).map((s) => s[field]));
+    expect(byLevel('low', 'days_since_last_order')).toBeLessThan(byLevel('medium', 'days_since_last_order'));
+    expect(byLevel('medium', 'days_since_last_order')).toBeLessThan(byLevel('high', 'days_since_last_order'));
+    expect(byLevel('low', 'order_frequency')).toBeGreaterThan(byLevel('high', 'order_frequency'));
   });
 
   it('is a pure function of (seed, customer index)', () => {
-    expect(simulateLifecycle(17, 3, start, 180)).toEqual(journeys[3]);
-    expect(simulateLifecycle(18, 3, start, 180)).not.toEqual(journeys[3]);
+    expect(simulateLifecycle(17, 3, start, 180, undefined, { withOutcome: true })).toEqual(journeys[3]);
+    expect(simulateLifecycle(18, 3, start, 180, undefined, { withOutcome: true })).not.toEqual(journeys[3]);
   });
 });

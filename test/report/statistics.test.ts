@@ -10,7 +10,7 @@ import {
   kolmogorovSurvival,
   ksTwoSample,
   populationStabilityIndex,
-} from '../../src/report/statistics.ts';
+} from '../../src/core/statistics.ts';
 import { tempDir } from '../support/cli.ts';
 
 /** Deterministic samples: normals (shifted), and small integers with many ties. */

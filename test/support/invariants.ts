@@ -1,4 +1,4 @@
-/** SPEC §1 invariants, as one checker that names the first broken rule. */
+/** SPEC §1 and §1b invariants, as one checker that names the first broken rule. */
 import type { CustomerRecord } from '../../src/core/schema.ts';
 import { paymentMethods, productCategories, riskLevels, shippingMethods } from '../../src/core/profiles.ts';
 
@@ -42,6 +42,20 @@ export function brokenInvariant(r: CustomerRecord): string | undefined {
   if (!productCategories.includes(r.favorite_category)) return `unknown category ${r.favorite_category}`;
   if (!paymentMethods.includes(r.payment_method)) return `unknown payment method ${r.payment_method}`;
   if (!shippingMethods.includes(r.shipping_method)) return `unknown shipping method ${r.shipping_method}`;
+  // SPEC §1b: the record observes a purchase history.
+  if (r.total_orders < 1) return 'no order at all';
+  if (r.total_orders === 1 && r.days_since_last_order !== r.customer_age_days)
+    return `one order, yet ${r.days_since_last_order} days since the last and ${r.customer_age_days} since the first`;
+  const windowDays = Math.min(180, r.customer_age_days);
+  const implied = (r.order_frequency * windowDays) / 30.44;
+  const orders = Math.round(implied);
+  if (Math.abs(implied - orders) > (0.0005 * windowDays) / 30.44 + 1e-9)
+    return `order_frequency ${r.order_frequency} implies ${implied} orders in ${windowDays} days`;
+  if (orders > r.total_orders) return `${orders} orders in the window but ${r.total_orders} in all`;
+  if (r.days_since_last_order < windowDays && orders < 1) return 'the last order is in the window, which has none';
+  if (r.churn_probability !== undefined && !(r.churn_probability >= 0 && r.churn_probability <= 1))
+    return `churn_probability outside [0, 1]: ${r.churn_probability}`;
+  if ((r.churned === undefined) !== (r.churn_probability === undefined)) return 'half an outcome';
   if (r.drift_progress !== undefined && !(r.drift_progress >= 0 && r.drift_progress <= 1))
     return 'drift_progress outside [0, 1]';
   return undefined;

@@ -38,3 +38,20 @@ export function correlation(xs: readonly number[], ys: readonly number[]): numbe
   }
   return sxy / Math.sqrt(sxx * syy);
 }
+
+/** Spearman's rank correlation (ties get their average rank). */
+export function spearman(xs: readonly number[], ys: readonly number[]): number {
+  return correlation(ranks(xs), ranks(ys));
+}
+
+function ranks(values: readonly number[]): number[] {
+  const order = values.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
+  const out = new Array<number>(values.length);
+  for (let i = 0; i < order.length;) {
+    let j = i;
+    while (j + 1 < order.length && order[j + 1]![0] === order[i]![0]) j++;
+    for (let k = i; k <= j; k++) out[order[k]![1]] = (i + j) / 2;
+    i = j + 1;
+  }
+  return out;
+}

@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { defaultOverlap } from '../../core/customer.ts';
 import { makeDrift } from '../../core/drift.ts';
-import { batchSize, writeBatch, sendBatch } from '../../modes/batch.ts';
+import { batchSize, outcomeFields, writeBatch, sendBatch } from '../../modes/batch.ts';
 import { writeBatchParallel } from '../../modes/parallel-batch.ts';
 import { UsageError } from '../../errors.ts';
 import type { BatchOptions } from '../../modes/batch.ts';
@@ -43,6 +43,7 @@ interface BatchFlags extends OutputFlags, SeedFlags, MixFlags {
   overlap: string;
   driftFactor: string;
   driftDirection: string;
+  withOutcome?: boolean;
 }
 
 export function registerBatch(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
@@ -67,7 +68,8 @@ export function registerBatch(program: Command, io: CliIo, setExitCode: (code: n
       String(defaultOverlap),
     )
     .option('--drift-factor <f>', 'static feature drift, 0 (none) to 1 (one whole risk level)', '0')
-    .option('--drift-direction <d>', '1 makes customers riskier, -1 healthier', '1');
+    .option('--drift-direction <d>', '1 makes customers riskier, -1 healthier', '1')
+    .option('--with-outcome', 'add churned (no order in the next 90 days) and churn_probability to every record');
   addOutputOptions(command, true);
   command
     .addHelpText(
@@ -100,6 +102,7 @@ async function runBatchCommand(flags: BatchFlags, io: CliIo): Promise<number> {
       parseDirection('--drift-direction', flags.driftDirection),
     ),
     shard: seed.shard,
+    withOutcome: flags.withOutcome === true,
   };
   checkOutputFlags(flags);
   const logger = loggerFor(flags, io);
@@ -149,7 +152,10 @@ async function batchToFile(
       observe: active?.observe,
     };
     if (format === 'parquet') {
-      const sent = await sendBatch({ ...run, sink: new ParquetRecordSink(sink) });
+      const sent = await sendBatch({
+        ...run,
+        sink: new ParquetRecordSink(sink, options.withOutcome ? outcomeFields : []),
+      });
       result = { records: sent.generated, bytes: sink.bytesWritten, interrupted: sent.interrupted };
     } else {
       const text = { ...run, format };

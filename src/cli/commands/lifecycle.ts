@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { snapshotIntervalDays } from '../../core/lifecycle.ts';
 import { lifecycleDefaults, lifecycleSource } from '../../modes/lifecycle.ts';
+import { outcomeFields } from '../../modes/batch.ts';
 import type { CliIo } from '../io.ts';
 import type { OutputFlags, SeedFlags } from '../options.ts';
 import { addOutputOptions, addSeedOptions, checkOutputFlags, resolveSeed } from '../options.ts';
@@ -13,6 +14,7 @@ interface LifecycleFlags extends OutputFlags, SeedFlags {
   days: string;
   speed: string;
   fast?: boolean;
+  withOutcome?: boolean;
 }
 
 export function registerLifecycle(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
@@ -25,7 +27,8 @@ export function registerLifecycle(program: Command, io: CliIo, setExitCode: (cod
     .option('--customers <n>', 'number of customers', String(lifecycleDefaults.customers))
     .option('--days <n>', 'days each journey lasts', String(lifecycleDefaults.days))
     .option('--speed <days-per-second>', 'simulated days per real second', String(lifecycleDefaults.speed))
-    .option('--fast', 'simulated clock: no waiting, same snapshots and event times');
+    .option('--fast', 'simulated clock: no waiting, same snapshots and event times')
+    .option('--with-outcome', 'add churned (no order in the 90 days after the snapshot) and churn_probability');
   addSeedOptions(command, 'event time of day 0 (default: now); a snapshot of day d is stamped start + d days');
   addOutputOptions(command, true);
   command
@@ -51,9 +54,21 @@ Examples:
         speed,
         startMs: seed.startMs,
         shard: seed.shard,
+        withOutcome: flags.withOutcome === true,
       });
       // Snapshots per minute: customers × (speed / 7) per second × 60.
       const askedPerMinute = Math.round(((customers * speed) / snapshotIntervalDays / seed.shard.count) * 60 * 10) / 10;
-      setExitCode(await runTimedCommand({ flags, seed, source, optionalFields: ['snapshot_day'], askedPerMinute }, io));
+      setExitCode(
+        await runTimedCommand(
+          {
+            flags,
+            seed,
+            source,
+            optionalFields: ['snapshot_day', ...(flags.withOutcome === true ? outcomeFields : [])],
+            askedPerMinute,
+          },
+          io,
+        ),
+      );
     });
 }

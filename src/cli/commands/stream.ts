@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { defaultOverlap } from '../../core/customer.ts';
 import { defaultRatePerMinute, streamSource } from '../../modes/stream.ts';
+import { outcomeFields } from '../../modes/batch.ts';
 import { UsageError } from '../../errors.ts';
 import type { CliIo } from '../io.ts';
 import type { MixFlags, OutputFlags, SeedFlags } from '../options.ts';
@@ -34,6 +35,7 @@ interface StreamFlags extends OutputFlags, SeedFlags, MixFlags, DriftOutputFlags
   drift?: boolean;
   fast?: boolean;
   overlap: string;
+  withOutcome?: boolean;
 }
 
 const startHelp = 'event time of the first customer (default: now)';
@@ -114,7 +116,8 @@ function addCommonTimedOptions(command: Command): void {
       '--overlap <share>',
       'share of customers behaving like a neighbouring risk level (label noise)',
       String(defaultOverlap),
-    );
+    )
+    .option('--with-outcome', 'add churned (no order in the next 90 days) and churn_probability to every record');
   addSeedOptions(command, startHelp);
   addOutputOptions(command, true);
 }
@@ -146,6 +149,7 @@ async function runStreamCommand(
     driftProgression,
     driftComponents,
     overlap,
+    withOutcome: flags.withOutcome === true,
     startMs: seed.startMs,
     shard: seed.shard,
   };
@@ -158,7 +162,10 @@ async function runStreamCommand(
       flags,
       seed,
       source,
-      optionalFields: driftProgression ? ['drift_progress', 'drift_phase'] : [],
+      optionalFields: [
+        ...(driftProgression ? (['drift_progress', 'drift_phase'] as const) : []),
+        ...(flags.withOutcome === true ? outcomeFields : []),
+      ],
       askedPerMinute,
       schedule,
       control: withControl

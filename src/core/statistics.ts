@@ -1,7 +1,7 @@
 /**
- * The statistics of the drift report: the two-sample Kolmogorov–Smirnov test, the population
- * stability index, quantiles and a chi-square test of the risk mix. Pure functions over sorted
- * Float64Arrays; tests compare them with SciPy.
+ * Statistics shared by the drift manifest and the drift report: the two-sample
+ * Kolmogorov–Smirnov test, the population stability index, quantiles and a chi-square test of the
+ * risk mix. Pure functions over sorted Float64Arrays; tests compare them with SciPy.
  */
 
 export interface KsResult {
