@@ -25,7 +25,7 @@ import {
   purchasePath,
 } from './behaviour.ts';
 import type { PurchasePath } from './behaviour.ts';
-import type { CustomerTraits } from './customer.ts';
+import type { CustomerFields, CustomerTraits } from './customer.ts';
 import {
   accountGapOf,
   chooseClosedSets,
@@ -69,7 +69,8 @@ export class CustomerJourney {
   readonly #rng = new CounterRng();
   readonly #startMs: number;
   readonly #traits: CustomerTraits;
-  readonly #draws: Float64Array;
+  readonly #orderValueNoise: number;
+  readonly #closedSets: Pick<CustomerFields, 'favorite_category' | 'payment_method' | 'shipping_method'>;
   readonly #accountGap: number;
   readonly #orderValueCents: number;
   /** Position on the purchase path at day 0 (days relative to the onset of the decline). */
@@ -85,7 +86,6 @@ export class CustomerJourney {
   #returns: number;
   #refunds: number;
   #failedPayments: number;
-  readonly #fields = newCustomerFields();
 
   /** Orders simulated ahead of the current snapshot (positions, in order), and up to where. */
   readonly #upcoming: number[] = [];
@@ -103,9 +103,9 @@ export class CustomerJourney {
     rng.reset(seed, streamDomains.lifecycle, customerIndex);
     this.customerId = customerId;
     this.#startMs = startMs;
-    const u = newFixedDraws();
+    const u = journeyDraws;
     fillFixedDraws(rng, u);
-    this.#draws = u;
+    this.#orderValueNoise = u[fixedDrawIndex.orderValue] as number;
     const path = journeyPath(rng, u[fixedDrawIndex.baseRate] as number);
     const lead =
       lowRiskLeadDays[0] + (u[fixedDrawIndex.position] as number) * (lowRiskLeadDays[1] - lowRiskLeadDays[0]);
@@ -115,7 +115,13 @@ export class CustomerJourney {
     this.#withOutcome = options.withOutcome === true;
     this.#traits = traitsOf(u, path, 0, noCovariateShift);
     this.#accountGap = accountGapOf(u);
-    chooseClosedSets(u, this.#fields);
+    const f = scratchFields;
+    chooseClosedSets(u, f);
+    this.#closedSets = {
+      favorite_category: f.favorite_category,
+      payment_method: f.payment_method,
+      shipping_method: f.shipping_method,
+    };
 
     // The history before day 0, in closed form as for a batch record; the orders inside the
     // frequency window then get their own times, so the window can roll week by week.
@@ -131,12 +137,12 @@ export class CustomerJourney {
     this.#lastOrderAt = x0 - history.recencyDays;
     this.#windowOrders = windowOrderTimes(rng, path, x0, history);
     // Lifetime counts at day 0 as a batch record observes them.
-    observe(rng, this.#traits, x0, history, this.#accountGap, u[fixedDrawIndex.orderValue] as number, this.#fields);
-    this.#tickets = this.#fields.support_tickets_total;
-    this.#returns = this.#fields.returns_count;
-    this.#refunds = this.#fields.refunds_count;
-    this.#failedPayments = this.#fields.failed_payment_count;
-    this.#orderValueCents = Math.round(this.#fields.avg_order_value * 100);
+    observe(rng, this.#traits, x0, history, this.#accountGap, this.#orderValueNoise, f);
+    this.#tickets = f.support_tickets_total;
+    this.#returns = f.returns_count;
+    this.#refunds = f.refunds_count;
+    this.#failedPayments = f.failed_payment_count;
+    this.#orderValueCents = Math.round(f.avg_order_value * 100);
   }
 
   /** Position on the purchase path on a journey day. */
@@ -176,8 +182,11 @@ export class CustomerJourney {
       orders: this.#orders,
       windowOrders: windowed.length,
     };
-    const f = this.#fields;
-    observe(rng, traits, x, history, this.#accountGap, this.#draws[fixedDrawIndex.orderValue] as number, f);
+    const f = scratchFields;
+    observe(rng, traits, x, history, this.#accountGap, this.#orderValueNoise, f);
+    f.favorite_category = this.#closedSets.favorite_category;
+    f.payment_method = this.#closedSets.payment_method;
+    f.shipping_method = this.#closedSets.shipping_method;
     // Lifetime counts are the journey's own, accumulated week by week; the order value stays.
     f.support_tickets_total = this.#tickets;
     f.support_tickets_open = binomial(
@@ -193,11 +202,9 @@ export class CustomerJourney {
     const probability = Math.exp(-expectedFuturePurchases(path, x));
     f.true_risk_level = levelOfChurnProbability(probability);
     f.snapshot_day = this.#day;
-    if (this.#withOutcome) {
-      const next = this.#upcoming[0];
-      f.churned = next === undefined || next > x + churnHorizonDays;
-      f.churn_probability = roundTo(probability, 10000);
-    }
+    const next = this.#upcoming[0];
+    f.churned = this.#withOutcome ? next === undefined || next > x + churnHorizonDays : undefined;
+    f.churn_probability = this.#withOutcome ? roundTo(probability, 10000) : undefined;
     return recordOf(f, this.customerId, formatIsoTimestamp(this.#startMs + this.#day * MS_PER_DAY));
   }
 
@@ -261,6 +268,10 @@ export function simulateLifecycle(
 }
 
 // --- internal ---
+
+/** Scratch state shared by all journeys (one thread): the fixed draws and the fields being observed. */
+const journeyDraws = newFixedDraws();
+const scratchFields = newCustomerFields();
 
 /**
  * A journey's purchase path: a base rate high enough to be low risk when healthy (drawn again

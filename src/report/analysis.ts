@@ -118,6 +118,8 @@ export function analyseWindows(data: WindowedRecords, options: AnalyseOptions): 
     );
     const scheduledBy = manifest?.components.filter((c) => c.features.includes(name)).map((c) => c.kind) ?? [];
     const scheduled = scheduledBy.length > 0;
+    // Moved, but by less than the manifest's detection rule calls detectable: either verdict is right.
+    const weak = !scheduled && (manifest?.components.some((c) => c.weak_features.includes(name)) ?? false);
     return {
       name,
       scheduled,
@@ -128,7 +130,14 @@ export function analyseWindows(data: WindowedRecords, options: AnalyseOptions): 
       max_ks: Math.max(...stats.map((s) => s.ks)),
       min_p: Math.min(...stats.map((s) => s.p)),
       max_psi: Math.max(...stats.map((s) => s.psi)),
-      verdict: manifest === undefined ? null : verdictOf(scheduled, first !== null),
+      verdict:
+        manifest === undefined
+          ? null
+          : weak
+            ? first !== null
+              ? 'detected'
+              : 'stable'
+            : verdictOf(scheduled, first !== null),
       windows: stats,
     };
   });

@@ -235,7 +235,7 @@ describe('drift scenario through Kafka (--fast)', () => {
     expect(share(last, 'high')).toBeGreaterThan(0.5);
     const lowFrequency = (rs: CustomerRecord[]): number =>
       mean(rs.filter((r) => r.true_risk_level === 'low').map((r) => r.order_frequency));
-    expect(lowFrequency(last)).toBeLessThan(lowFrequency(first) * 0.6); // feature drift within a level
+    expect(lowFrequency(last)).toBeLessThan(lowFrequency(first) * 0.9); // feature drift within a level
   });
 });
 

@@ -52,7 +52,8 @@ describe('KafkaProducerService (library)', () => {
     const lowShare = (ms: typeof messages): number =>
       ms.filter((m) => m.record.true_risk_level === 'low').length / ms.length;
     expect(lowShare(messages.slice(0, 150))).toBeGreaterThan(0.35);
-    expect(lowShare(messages.slice(150))).toBe(0); // every label one level riskier
+    // the same customers now carry higher churn probabilities: far fewer are low risk
+    expect(lowShare(messages.slice(150))).toBeLessThan(lowShare(messages.slice(0, 150)) / 2);
   });
 
   it('rejects an unreachable cluster with a KAFKA error', async () => {

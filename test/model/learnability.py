@@ -26,7 +26,7 @@ single = max(
     (cross_val_score(DecisionTreeClassifier(max_depth=2), features[[name]], labels, cv=folds).mean(), name)
     for name in features.columns
 )
-boosting = HistGradientBoostingClassifier(max_iter=150, random_state=0)
+boosting = HistGradientBoostingClassifier(max_iter=100, random_state=0)
 gbm = cross_val_score(boosting, features, labels, cv=folds).mean()
 churn_probability = cross_val_predict(boosting, features, churned, cv=folds, method="predict_proba")[:, 1]
 print(
