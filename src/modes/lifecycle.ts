@@ -41,20 +41,26 @@ export function lifecycleSource(options: LifecycleOptions): TimedSource {
     throw new DatagenError('INVALID_ARGUMENT', `days must be a non-negative integer, got ${days}.`);
   if (!(speed > 0)) throw new DatagenError('INVALID_ARGUMENT', `speed must be a positive number, got ${speed}.`);
   const shard = options.shard ?? wholeShard;
-  const journeys = Array.from(
-    { length: shardSize(customers, shard) },
-    (_, position) =>
-      new CustomerJourney(options.seed, globalIndex(position, shard), options.startMs, undefined, {
+  // Journeys are made on first use, inside the scheduler's batches, so a signal is seen while a
+  // large run is still starting up.
+  const perSnapshot = shardSize(customers, shard);
+  const journeys: CustomerJourney[] = [];
+  const journey = (position: number): CustomerJourney =>
+    (journeys[position] ??= new CustomerJourney(
+      options.seed,
+      globalIndex(position, shard),
+      options.startMs,
+      undefined,
+      {
         withOutcome: options.withOutcome,
-      }),
-  );
-  const perSnapshot = journeys.length;
+      },
+    ));
   return {
     count: snapshotDays(days).length * perSnapshot,
     intervalMs: (snapshotIntervalDays * 1000) / speed / perSnapshot,
     recordsAt: (from, to) => {
       const records: CustomerRecord[] = [];
-      for (let k = from; k < to; k++) records.push((journeys[k % perSnapshot] as CustomerJourney).next());
+      for (let k = from; k < to; k++) records.push(journey(k % perSnapshot).next());
       return records;
     },
   };

@@ -56,6 +56,9 @@ export interface TimedRunResult {
   controlStats?: DeliveryStats | undefined;
 }
 
+/** Longest stretch of simulated-clock work between two turns of the event loop. */
+const eventLoopTurnMs = 20;
+
 /** Paces `source` into `sink`, then closes the sink (delivering what is in flight). */
 export async function runTimed(
   source: TimedSource,
@@ -70,6 +73,7 @@ export async function runTimed(
   let closed = false;
   let firstReleaseAt = Number.NaN;
   let lastReleaseAt = Number.NaN;
+  let turnAt = performance.now();
   try {
     for await (const range of dueRanges({
       intervalMs: source.intervalMs,
@@ -91,6 +95,12 @@ export async function runTimed(
       }
       options.onProgress?.({ generated, stats: sink.stats, elapsedMs: clock.now() - started, released: records });
       if (sink.closedByReader) break;
+      // On a simulated clock every await may resolve at once, which would keep signal handlers
+      // (and other I/O callbacks) waiting until the run ends: give the event loop a turn regularly.
+      if (clock.simulated && performance.now() - turnAt > eventLoopTurnMs) {
+        await new Promise((resolve) => setImmediate(resolve));
+        turnAt = performance.now();
+      }
     }
     const stats = await sink.close();
     const controlStats = await control?.sink.close();
