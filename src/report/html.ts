@@ -159,8 +159,9 @@ export function renderReport(summary: ReportSummary): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>churn-datagen drift report: ${escapeXml(summary.input)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy}">
 <style>${css}</style></head>
-<body><header><h1>Drift report</h1><p><b>${escapeXml(summary.input)}</b>: ${summary.records.toLocaleString('en-US')} records from ${summary.first} to ${summary.last}, ${windows.length} windows (window 0 is the reference), significance bar p &lt; ${summary.alpha}.${manifest === null ? '' : ` Manifest: seed ${manifest.seed}, ${manifest.components.map((c) => c.kind).join(' + ')} drift.`}</p></header>
+<body><header><h1>Drift report</h1><p><b>${escapeXml(summary.input)}</b>: ${summary.records.toLocaleString('en-US')} records from ${escapeXml(summary.first)} to ${escapeXml(summary.last)}, ${windows.length} windows (window 0 is the reference), significance bar p &lt; ${summary.alpha}.${manifest === null ? '' : ` Manifest: seed ${escapeXml(String(manifest.seed))}, ${escapeXml(manifest.components.map((c) => c.kind).join(' + '))} drift.`}</p></header>
 <main>${sections.join('\n')}</main>
 <script type="application/json" id="summary">${json}</script>
 </body></html>
@@ -168,6 +169,13 @@ export function renderReport(summary: ReportSummary): string {
 }
 
 // --- internal ---
+
+/**
+ * The page runs no script and loads nothing: only its inline styles are allowed, so a value that
+ * slipped through escaping still could not run (the embedded JSON summary is a data block, not run).
+ */
+const contentSecurityPolicy =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
 function formatP(p: number): string {
   if (p === 0) return '< 1e-300';

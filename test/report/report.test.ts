@@ -27,6 +27,13 @@ interface Run {
   summary: ReportSummary;
 }
 
+function launchChromium(): ReturnType<typeof chromium.launch> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
+  });
+}
+
 async function driftThenReport(kindFlags: string[], seed: number, reportFlags: string[] = []): Promise<Run> {
   const dir = tempDir();
   const drift = await runInProcess([
@@ -110,10 +117,7 @@ describe('report HTML in headless Chromium', () => {
   });
 
   it('opens offline from one file and draws every chart', async () => {
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
       const requests: string[] = [];
@@ -212,5 +216,98 @@ describe('report: bad input is one line, exit 2, no report', () => {
     expect(result.stderr).toMatch(message);
     expect(existsSync(join(dir, 'r.html'))).toBe(false);
     expect(existsSync(join(dir, 'r.json'))).toBe(false);
+  });
+});
+
+describe('report: values from the inputs cannot run in the page', () => {
+  it('a crafted manifest yields no live script, and the page forbids scripts by policy', async () => {
+    const dir = tempDir();
+    await runInProcess([
+      'drift',
+      ...['--kind', 'prior,covariate', '--duration', '10', '--rate', '600', '--fast', '--seed', '2'],
+      ...['--start', fixedStart, '--output', join(dir, 'd.jsonl'), '--manifest', join(dir, 'm.json'), '--quiet'],
+    ]);
+    const attack = (where: string): string =>
+      `<script>document.title='pwned ${where}'</script><img src=x onerror=alert(1)>`;
+    const manifest = JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8')) as {
+      components: { kind: string; description: string; shape: { type: string }; features: string[] }[];
+      timeline: { strength: Record<string, number> }[];
+    };
+    manifest.components.forEach((component, i) => {
+      const kind = attack(`kind ${i}`);
+      for (const point of manifest.timeline) {
+        point.strength[kind] = point.strength[component.kind] ?? 0;
+      }
+      component.kind = kind;
+      component.description = attack(`description ${i}`);
+      component.shape.type = attack(`shape ${i}`);
+      component.features.push(attack(`feature ${i}`));
+    });
+    writeFileSync(join(dir, 'm.json'), JSON.stringify(manifest));
+    const out = join(dir, `${'<script>x</script>'.replace(/[<>/]/g, '_')}.html`);
+    const result = await runInProcess([
+      'report',
+      join(dir, 'd.jsonl'),
+      '--manifest',
+      join(dir, 'm.json'),
+      '--out',
+      out,
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const html = readFileSync(out, 'utf8');
+    expect(html).not.toMatch(/<script>|<img/i);
+    expect(html).toContain('&#60;script&#62;document.title=');
+
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      const dialogs: string[] = [];
+      page.on('dialog', (dialog) => {
+        dialogs.push(dialog.message());
+        void dialog.dismiss();
+      });
+      await page.goto(pathToFileURL(out).href);
+      const seen = await page.evaluate<{ title: string; scripts: string[]; images: number; csp: string | null }>(`({
+        title: document.title,
+        scripts: [...document.querySelectorAll('script')].map((s) => s.type),
+        images: document.querySelectorAll('img').length,
+        csp: document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content') ?? null,
+      })`);
+      expect(seen.title).not.toContain('pwned');
+      expect(seen.scripts).toEqual(['application/json']); // the embedded summary, a data block
+      expect(seen.images).toBe(0);
+      expect(seen.csp).toContain("default-src 'none'");
+      expect(seen.csp).not.toMatch(/script-src/);
+      expect(dialogs).toEqual([]);
+      // The crafted kind is shown as text.
+      expect(await page.evaluate<string>(`document.querySelector('#schedule p').textContent`)).toContain(
+        "<script>document.title='pwned kind 0'</script>",
+      );
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+
+  it('a manifest whose fields have the wrong types is refused: one line, exit 2', async () => {
+    const dir = tempDir();
+    await runInProcess([
+      'drift',
+      ...['--duration', '5', '--rate', '600', '--fast', '--seed', '2', '--start', fixedStart],
+      ...['--output', join(dir, 'd.jsonl'), '--manifest', join(dir, 'm.json'), '--quiet'],
+    ]);
+    const manifest = JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(dir, 'm.json'), JSON.stringify({ ...manifest, seed: '<script>alert(1)</script>' }));
+    const result = await runInProcess([
+      'report',
+      join(dir, 'd.jsonl'),
+      '--manifest',
+      join(dir, 'm.json'),
+      '--out',
+      join(dir, 'r.html'),
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/--manifest: manifest '.*m\.json': seed is not a number/);
+    expect(existsSync(join(dir, 'r.html'))).toBe(false);
   });
 });
