@@ -89,4 +89,11 @@ function manifestProblem(manifest: Record<string, unknown>): string | null {
 
 export { defaultAlpha, reportFormat } from './analysis.ts';
 export type { ReportSummary, FeatureFinding, WindowSummary, Verdict } from './analysis.ts';
-export { defaultWindowCount, defaultMaxPerWindow } from './read-windows.ts';
+export {
+  defaultWindowCount,
+  defaultMaxPerWindow,
+  maxWindowCount,
+  maxSamplePerWindow,
+  TooFewRecordsError,
+} from './read-windows.ts';
+export { maxLineBytes, inputFormatOf } from './read-records.ts';

@@ -3,7 +3,8 @@
  * offline in headless Chromium (Debian's chromium, driven by playwright-core) with its charts
  * drawn, and bad input is one line and exit 2.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -110,6 +111,49 @@ describe('report: detected vs scheduled', () => {
   });
 });
 
+describe('report: any JSON Lines writer, CSV and Parquet', () => {
+  it('the same records re-written by Python json.dumps (spaces, shuffled keys, extra fields), as CSV and as Parquet give the same report', async () => {
+    const dir = tempDir();
+    const drift = (output: string): Promise<unknown> =>
+      runInProcess([
+        'drift',
+        ...['--kind', 'covariate', '--features', 'avg_order_value', '--duration', '20', '--rate', '600', '--fast'],
+        ...['--seed', '6', '--start', fixedStart, '--output', join(dir, output), '--quiet'],
+      ]);
+    await drift('d.jsonl');
+    await drift('d.csv');
+    await drift('d.parquet');
+    execFileSync(
+      'python3',
+      [
+        '-c',
+        `import json, random, sys
+random.seed(1)
+with open(sys.argv[1]) as source, open(sys.argv[2], 'w') as target:
+    for line in source:
+        items = list(json.loads(line).items())
+        random.shuffle(items)
+        record = dict(items)
+        record['source'] = {'timestamp': 'not this one', 'tags': [1, 2]}
+        target.write(json.dumps(record) + '\\n')`,
+        join(dir, 'd.jsonl'),
+        join(dir, 'python.jsonl'),
+      ],
+      { stdio: 'inherit' },
+    );
+    expect(readFileSync(join(dir, 'python.jsonl'), 'utf8')).toMatch(/^\{"[a-z_]+": /);
+    const summaries = [];
+    for (const input of ['d.jsonl', 'python.jsonl', 'd.csv', 'd.parquet']) {
+      const result = await runInProcess(['report', join(dir, input), '--out', join(dir, `${input}.html`), '--quiet']);
+      expect(result, input).toMatchObject({ code: 0, stderr: '' });
+      const summary = JSON.parse(readFileSync(join(dir, `${input}.json`), 'utf8')) as ReportSummary;
+      expect(summary.records, input).toBe(12_000);
+      summaries.push({ ...summary, input: 'same' });
+    }
+    for (const summary of summaries.slice(1)) expect(summary).toEqual(summaries[0]);
+  }, 60_000);
+});
+
 describe('report HTML in headless Chromium', () => {
   let run: Run;
   beforeAll(async () => {
@@ -198,24 +242,98 @@ describe('report: bad input is one line, exit 2, no report', () => {
     [
       'one window',
       (dir: string) => ['report', join(dir, 'good.jsonl'), '--windows', '1', '--out', join(dir, 'r.html')],
-      /--windows: expected at least 2 .*, got '1'/,
+      /--windows: expected 2 to 100 .*, got '1'/,
     ],
     [
       'missing directory',
       (dir: string) => ['report', join(dir, 'good.jsonl'), '--out', join(dir, 'no', 'r.html')],
       /--out: /,
     ],
+    [
+      'a directory as input',
+      (dir: string) => ['report', dir, '--out', join(dir, 'r.html')],
+      /input: '.*' is not a regular file \(a directory\?\)/,
+    ],
+    [
+      'a file with no newline in 3 MiB',
+      (dir: string) => ['report', join(dir, 'one-line.jsonl'), '--out', join(dir, 'r.html')],
+      /one-line\.jsonl line 1: longer than 1 MiB, the most a record may take/,
+    ],
+    [
+      'a single record',
+      (dir: string) => ['report', join(dir, 'good.jsonl'), '--out', join(dir, 'r.html')],
+      /input: '.*good\.jsonl' holds 1 record\(s\); a report needs at least 2/,
+    ],
+    [
+      'more windows than records',
+      (dir: string) => ['report', join(dir, 'five.jsonl'), '--windows', '6', '--out', join(dir, 'r.html')],
+      /--windows: expected at most the 5 records of '.*five\.jsonl' .*, got '6'/,
+    ],
+    [
+      'a billion windows',
+      (dir: string) => ['report', join(dir, 'five.jsonl'), '--windows', '1e9', '--out', join(dir, 'r.html')],
+      /--windows: expected 2 to 100 .*, got '1e9'/,
+    ],
+    [
+      'a billion records per window',
+      (dir: string) => ['report', join(dir, 'five.jsonl'), '--max-per-window', '1e9', '--out', join(dir, 'r.html')],
+      /--max-per-window: expected at most 1000000, got '1e9'/,
+    ],
+    [
+      '--json is the input',
+      (dir: string) => [
+        'report',
+        join(dir, 'five.jsonl'),
+        '--out',
+        join(dir, 'r.html'),
+        '--json',
+        join(dir, 'five.jsonl'),
+      ],
+      /--json: '.*five\.jsonl' is the input too/,
+    ],
+    [
+      '--out is the input (through another spelling of the path)',
+      (dir: string) => ['report', join(dir, 'five.jsonl'), '--out', join(dir, '.', 'sub', '..', 'five.jsonl')],
+      /--out: '.*five\.jsonl' is the input too/,
+    ],
+    [
+      '--out is the manifest',
+      (dir: string) => [
+        'report',
+        join(dir, 'five.jsonl'),
+        '--manifest',
+        join(dir, 'm.json'),
+        '--out',
+        join(dir, 'm.json'),
+      ],
+      /--out: '.*m\.json' is --manifest too/,
+    ],
+    [
+      '--json is --out',
+      (dir: string) => ['report', join(dir, 'five.jsonl'), '--out', join(dir, 'r.html'), '--json', join(dir, 'r.html')],
+      /--json: '.*r\.html' is --out too/,
+    ],
   ])('%s', async (_name, args, message) => {
     const dir = tempDir();
-    const line = JSON.stringify(new SyntheticDataGenerator({ seed: 1, start: fixedStart }).generateCustomer());
-    writeFileSync(join(dir, 'good.jsonl'), `${line}\n`);
-    writeFileSync(join(dir, 'bad.jsonl'), `${line}\n{"timestamp":"${fixedStart}", oops\n`);
+    const generator = new SyntheticDataGenerator({ seed: 1, start: fixedStart });
+    const line = JSON.stringify(generator.generateCustomer());
+    const five = Array.from({ length: 5 }, () => JSON.stringify(generator.generateCustomer()));
+    const inputs: Record<string, string> = {
+      'good.jsonl': `${line}\n`,
+      'bad.jsonl': `${line}\n{"timestamp":"${fixedStart}", oops\n`,
+      'five.jsonl': `${five.join('\n')}\n`,
+      'm.json': '{}',
+      'one-line.jsonl': '['.repeat(3 * 1024 * 1024),
+    };
+    for (const [name, content] of Object.entries(inputs)) writeFileSync(join(dir, name), content);
+    mkdirSync(join(dir, 'sub'));
     const result = await runInProcess(args(dir));
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(message);
-    expect(existsSync(join(dir, 'r.html'))).toBe(false);
-    expect(existsSync(join(dir, 'r.json'))).toBe(false);
+    // Nothing written, nothing left behind (no report, no temporary file), the inputs untouched.
+    expect(readdirSync(dir).sort()).toEqual([...Object.keys(inputs), 'sub'].sort());
+    for (const [name, content] of Object.entries(inputs)) expect(readFileSync(join(dir, name), 'utf8')).toBe(content);
   });
 });
 
