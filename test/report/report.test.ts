@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ReportSummary } from '../../src/report/analysis.ts';
-import { numericFeatures } from '../../src/core/schema.ts';
+import { numericFeatures, recordFields } from '../../src/core/schema.ts';
 import { SyntheticDataGenerator } from '../../src/generator.ts';
 import { runInProcess, tempDir } from '../support/cli.ts';
 import { fixedStart } from '../support/records.ts';
@@ -21,6 +21,17 @@ interface ChartSeen {
   height: number;
   /** Drawn marks (lines, areas, cells, dots) with a non-empty bounding box. */
   marks: number;
+}
+
+interface ChartRead {
+  title: string | null;
+  yTicks: (string | null)[];
+  legend: (string | null)[];
+  scaleTicks: (string | null)[];
+  rules: number;
+  ruleLabels: (string | null)[];
+  dashedLines: (string | null)[];
+  coordinates: string[];
 }
 
 interface Run {
@@ -80,6 +91,45 @@ describe('report: detected vs scheduled', () => {
     expect(summary.windows[2]!.phases).toEqual({ baseline: summary.windows[2]!.records });
     expect(summary.windows[7]!.phases).toEqual({ drifted: summary.windows[7]!.records });
     expect(summary.windows[0]!.progress![0]).toBe(0);
+  });
+
+  it('a first detection is dated when its window is complete: never before the drift begins', async () => {
+    // A sudden change at a quarter of the hour (00:15) falls inside window 2 (00:12-00:18).
+    const { dir, summary } = await driftThenReport(
+      ['--kind', 'covariate', '--features', 'avg_order_value', '--shape', 'sudden', '--at', '0.25'],
+      7,
+    );
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as {
+      components: { onset: { time: string } }[];
+    };
+    const onset = Date.parse(manifest.components[0]!.onset.time);
+    const detected = summary.features.filter((f) => f.detected);
+    expect(detected.map((f) => f.name)).toEqual(['total_revenue', 'avg_order_value']);
+    for (const finding of detected) {
+      const at = Date.parse(finding.first_detected_at!);
+      expect(at, finding.name).toBeGreaterThanOrEqual(onset);
+      expect(finding.first_detected_at).toBe(summary.windows[finding.first_detected_window!]!.end);
+    }
+  });
+
+  it('a window without records leaves a gap in the charts, never NaN coordinates', async () => {
+    const dir = tempDir();
+    const generator = new SyntheticDataGenerator({ seed: 3, start: fixedStart });
+    const records = [generator.generateCustomer(), generator.generateCustomer(), generator.generateCustomer()];
+    records[2] = { ...records[2]!, timestamp: '2026-01-01T03:00:00.000Z' }; // the middle hour is empty
+    writeFileSync(join(dir, 'gap.jsonl'), records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    const result = await runInProcess([
+      'report',
+      join(dir, 'gap.jsonl'),
+      '--windows',
+      '3',
+      '--out',
+      join(dir, 'r.html'),
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const summary = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as ReportSummary;
+    expect(summary.windows.map((w) => w.records)).toEqual([2, 0, 1]);
+    expect(readFileSync(join(dir, 'r.html'), 'utf8')).not.toMatch(/NaN|Infinity/);
   });
 
   it('without a manifest it reports detections alone; --windows and --alpha are honoured', async () => {
@@ -209,6 +259,68 @@ describe('report HTML in headless Chromium', () => {
       // Painted, not blank: the screenshot holds many distinct colours.
       const png = await page.screenshot({ fullPage: true });
       expect(png.length).toBeGreaterThan(100_000);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+
+  it('charts read true: ticks within what each value can take, a legend or colour scale on each, rules labelled, no line hidden', async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+      await page.goto(pathToFileURL(join(run.dir, 'report.html')).href);
+      const charts = await page.evaluate<ChartRead[]>(`
+        [...document.querySelectorAll('svg.chart')].map((svg) => ({
+          title: svg.getAttribute('aria-label'),
+          yTicks: [...svg.querySelectorAll('text.y-tick')].map((t) => t.textContent),
+          legend: [...svg.querySelectorAll('.legend .legend-item')].map((item) => item.textContent),
+          scaleTicks: [...svg.querySelectorAll('.colour-scale .scale-tick')].map((t) => t.textContent),
+          rules: svg.querySelectorAll('line.rule').length,
+          ruleLabels: [...svg.querySelectorAll('text.rule-label')].map((t) => t.textContent),
+          dashedLines: [...svg.querySelectorAll('polyline[stroke-dasharray]')].map((l) => l.textContent),
+          coordinates: [...svg.querySelectorAll('*')].flatMap((e) =>
+            ['x', 'y', 'x1', 'x2', 'y1', 'y2', 'cx', 'cy', 'points'].map((a) => e.getAttribute(a) ?? '')),
+        }))`);
+      expect(charts).toHaveLength(4 + numericFeatures.length);
+      for (const chart of charts) {
+        const name = chart.title ?? '';
+        // Every chart says what its colours mean.
+        expect(chart.legend.length + chart.scaleTicks.length, name).toBeGreaterThan(0);
+        expect(chart.coordinates.join(' '), name).not.toMatch(/NaN|Infinity/);
+      }
+      const heatmap = charts.find((c) => c.title?.startsWith('KS D per feature'))!;
+      expect(heatmap.scaleTicks.map(Number)).toEqual([0, 0.1, 0.2, 0.3]);
+      expect(heatmap.legend).toEqual([]);
+
+      // Shares and accuracies: 0% to 100%.
+      for (const title of ['share of records per level, by window', 'accuracy per window']) {
+        const ticks = charts.find((c) => c.title === title)!.yTicks.map((t) => Number(t?.replace('%', '')));
+        expect(ticks.length, title).toBeGreaterThan(2);
+        for (const tick of ticks) expect(tick >= 0 && tick <= 100, `${title}: ${tick}`).toBe(true);
+      }
+      // Each feature's axis: no negative tick (every feature is non-negative), rates within 0..1,
+      // counts in whole numbers.
+      for (const field of recordFields.filter((f) => (numericFeatures as readonly string[]).includes(f.name))) {
+        const chart = charts.find((c) => c.title === field.name)!;
+        const ticks = chart.yTicks.map((t) => Number(t?.replace(/,/g, '')));
+        expect(ticks.length, field.name).toBeGreaterThanOrEqual(2);
+        expect(ticks.every(Number.isFinite), `${field.name}: ${chart.yTicks.join(' ')}`).toBe(true);
+        expect(Math.min(...ticks), field.name).toBeGreaterThanOrEqual(0);
+        if (field.kind === 'rate') expect(Math.max(...ticks), field.name).toBeLessThanOrEqual(1);
+        if (field.kind === 'integer')
+          expect(ticks.every(Number.isInteger), `${field.name}: ${ticks.join(' ')}`).toBe(true);
+        expect(chart.legend, field.name).toEqual(['median', '10–90%', 'p < α']);
+      }
+
+      // The schedule: every first-detection rule carries a label, and the legend says what rules are.
+      const schedule = charts.find((c) => c.title?.startsWith('strength of each kind of drift'))!;
+      expect(schedule.rules).toBeGreaterThan(0);
+      expect(schedule.ruleLabels).toHaveLength(schedule.rules);
+      for (const label of schedule.ruleLabels) expect(label).toMatch(/^w\d+: \S+/);
+      expect(schedule.legend.some((l) => l?.startsWith('first detected'))).toBe(true);
+      // prior and covariate follow the same sigmoid: the second is dashed over the first, and says so.
+      expect(schedule.legend).toContain('covariate (same as prior)');
+      expect(schedule.dashedLines).toContain('covariate (same as prior)');
     } finally {
       await browser.close();
     }
