@@ -96,4 +96,4 @@ export {
   maxSamplePerWindow,
   TooFewRecordsError,
 } from './read-windows.ts';
-export { maxLineBytes, inputFormatOf } from './read-records.ts';
+export { maxLineLength, inputFormatOf } from './read-records.ts';

@@ -11,8 +11,8 @@ import { DatagenError } from '../errors.ts';
 
 export type InputFormat = 'jsonl' | 'csv' | 'parquet';
 
-/** The longest line (or CSV record) accepted: a record is under 1 KiB, so anything longer is not one. */
-export const maxLineBytes = 1024 * 1024;
+/** The longest line (or CSV record) accepted, in characters: a record is under 1 KiB, so anything longer is not one. */
+export const maxLineLength = 1024 * 1024;
 
 /** A record as read: field name → value (numbers as numbers; the timestamp as text, a Date or ms). */
 export type InputRecord = Readonly<Record<string, unknown>>;
@@ -31,7 +31,7 @@ export function inputFormatOf(path: string): InputFormat {
 export async function eachRecord(path: string, visit: RecordVisitor, columns?: readonly string[]): Promise<void> {
   switch (inputFormatOf(path)) {
     case 'jsonl':
-      return eachJsonLine(path, visit);
+      return eachJsonLine(path, visit, columns?.length === 1 && columns[0] === 'timestamp');
     case 'csv':
       return eachCsvRecord(path, visit);
     case 'parquet':
@@ -57,12 +57,16 @@ export function badInput(path: string, where: string, problem: string): DatagenE
 
 // --- internal ---
 
-async function eachJsonLine(path: string, visit: RecordVisitor): Promise<void> {
+async function eachJsonLine(path: string, visit: RecordVisitor, timestampOnly: boolean): Promise<void> {
   let lineNumber = 0;
-  const handle = (bytes: Buffer): void => {
+  const handle = (line: string): void => {
     lineNumber++;
-    const line = bytes.toString('utf8');
     if (line.trim() === '') return;
+    const timestamp = timestampOnly ? plainTimestamp(line) : undefined;
+    if (timestamp !== undefined) {
+      visit({ timestamp }, `line ${lineNumber}`);
+      return;
+    }
     let record: unknown;
     try {
       record = JSON.parse(line);
@@ -75,35 +79,39 @@ async function eachJsonLine(path: string, visit: RecordVisitor): Promise<void> {
   };
   // Lines are split here rather than by readline so that a file without newlines fails at the cap,
   // not when a string outgrows what V8 can hold.
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+  let pending = '';
+  for await (const chunk of createReadStream(path, { encoding: 'utf8' }) as AsyncIterable<string>) {
     let from = 0;
-    for (let newline = chunk.indexOf(10); newline >= 0; newline = chunk.indexOf(10, from)) {
-      const piece = chunk.subarray(from, newline);
-      if (pendingBytes + piece.length > maxLineBytes) throw tooLong(path, lineNumber + 1);
-      handle(withoutCarriageReturn(pendingBytes === 0 ? piece : Buffer.concat([...pending, piece])));
-      pending = [];
-      pendingBytes = 0;
+    for (let newline = chunk.indexOf('\n'); newline >= 0; newline = chunk.indexOf('\n', from)) {
+      if (pending.length + newline - from > maxLineLength) throw tooLong(path, lineNumber + 1);
+      const line = pending === '' ? chunk.slice(from, newline) : pending + chunk.slice(from, newline);
+      handle(line.endsWith('\r') ? line.slice(0, -1) : line);
+      pending = '';
       from = newline + 1;
     }
-    const rest = chunk.subarray(from);
-    pendingBytes += rest.length;
-    if (pendingBytes > maxLineBytes) throw tooLong(path, lineNumber + 1);
-    if (rest.length > 0) pending.push(rest);
+    if (pending.length + chunk.length - from > maxLineLength) throw tooLong(path, lineNumber + 1);
+    pending += chunk.slice(from);
   }
-  if (pendingBytes > 0) handle(withoutCarriageReturn(Buffer.concat(pending)));
+  if (pending !== '') handle(pending.endsWith('\r') ? pending.slice(0, -1) : pending);
 }
 
-function withoutCarriageReturn(line: Buffer): Buffer {
-  return line.length > 0 && line[line.length - 1] === 13 ? line.subarray(0, -1) : line;
+/**
+ * The timestamp of a line that has one `"timestamp"` key with a plain string value, read without
+ * parsing the whole line (the first of the report's two passes needs nothing else); undefined when
+ * the line is any less simple, and the caller parses it.
+ */
+function plainTimestamp(line: string): string | undefined {
+  const key = '"timestamp"';
+  const at = line.indexOf(key);
+  if (at < 0 || line.includes(key, at + key.length)) return undefined;
+  return /^\s*:\s*"([^"\\]*)"/.exec(line.slice(at + key.length, at + key.length + 64))?.[1];
 }
 
 function tooLong(path: string, lineNumber: number): DatagenError {
   return badInput(
     path,
     `line ${lineNumber}`,
-    `longer than ${maxLineBytes / 1024 / 1024} MiB, the most a record may take`,
+    `longer than ${maxLineLength / 1024 / 1024} Mi characters, the most a record may take`,
   );
 }
 
@@ -118,7 +126,7 @@ async function eachCsvRecord(path: string, visit: RecordVisitor): Promise<void> 
       columns: true,
       bom: true,
       skip_empty_lines: true,
-      max_record_size: maxLineBytes,
+      max_record_size: maxLineLength,
       cast: (value, context) => {
         if (context.header || !numericFields.has(String(context.column))) return value;
         return value === '' ? undefined : Number(value); // an empty cell is an absent optional field

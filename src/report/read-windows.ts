@@ -94,7 +94,6 @@ export async function readWindows(path: string, options: ReadWindowsOptions = {}
     ['timestamp'],
   );
   if (records === 0) throw new DatagenError('INVALID_ARGUMENT', `${path} holds no records`);
-  if (windowCount > records) throw new TooFewRecordsError(path, records, windowCount);
 
   // Equal windows over [first, last]; the last record falls into the last window.
   const span = Math.max(1, lastMs - firstMs + 1);
@@ -148,6 +147,8 @@ export async function readWindows(path: string, options: ReadWindowsOptions = {}
     }
     window.labels[slot] = level;
   });
+  // Checked after the second pass, so that a malformed line is what gets reported, if there is one.
+  if (windowCount > records) throw new TooFewRecordsError(path, records, windowCount);
   return { records, firstMs, lastMs, features, windows };
 }
 

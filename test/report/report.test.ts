@@ -369,7 +369,7 @@ describe('report: bad input is one line, exit 2, no report', () => {
     [
       'a file with no newline in 3 MiB',
       (dir: string) => ['report', join(dir, 'one-line.jsonl'), '--out', join(dir, 'r.html')],
-      /one-line\.jsonl line 1: longer than 1 MiB, the most a record may take/,
+      /one-line\.jsonl line 1: longer than 1 Mi characters, the most a record may take/,
     ],
     [
       'a single record',
