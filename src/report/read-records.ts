@@ -151,24 +151,26 @@ async function eachCsvRecord(path: string, visit: RecordVisitor): Promise<void> 
 async function eachParquetRow(path: string, visit: RecordVisitor, columns?: readonly string[]): Promise<void> {
   const { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } = await import('hyparquet');
   const file = await asyncBufferFromFile(path);
-  let metadata;
+  let where = 'footer';
   try {
-    metadata = await parquetMetadataAsync(file);
+    const metadata = await parquetMetadataAsync(file);
+    const present = new Set(metadata.schema.map((element) => element.name));
+    let rowStart = 0;
+    for (const group of metadata.row_groups) {
+      const rowEnd = rowStart + Number(group.num_rows);
+      where = `rows ${rowStart + 1}-${rowEnd}`;
+      const rows = await parquetReadObjects({
+        file,
+        metadata,
+        rowStart,
+        rowEnd,
+        columns: columns === undefined ? undefined : columns.filter((name) => present.has(name)),
+      });
+      rows.forEach((row, i) => visit(row as InputRecord, `row ${rowStart + i + 1}`));
+      rowStart = rowEnd;
+    }
   } catch (error) {
-    throw badInput(path, 'footer', `not Parquet (${error instanceof Error ? error.message : String(error)})`);
-  }
-  const present = new Set(metadata.schema.map((element) => element.name));
-  let rowStart = 0;
-  for (const group of metadata.row_groups) {
-    const rowEnd = rowStart + Number(group.num_rows);
-    const rows = await parquetReadObjects({
-      file,
-      metadata,
-      rowStart,
-      rowEnd,
-      columns: columns === undefined ? undefined : columns.filter((name) => present.has(name)),
-    });
-    rows.forEach((row, i) => visit(row as InputRecord, `row ${rowStart + i + 1}`));
-    rowStart = rowEnd;
+    if (error instanceof DatagenError) throw error;
+    throw badInput(path, where, `not readable as Parquet (${error instanceof Error ? error.message : String(error)})`);
   }
 }

@@ -372,6 +372,16 @@ describe('report: bad input is one line, exit 2, no report', () => {
       /one-line\.jsonl line 1: longer than 1 Mi characters, the most a record may take/,
     ],
     [
+      'CSV with a broken quote',
+      (dir: string) => ['report', join(dir, 'bad.csv'), '--out', join(dir, 'r.html')],
+      /bad\.csv line 2: not CSV/,
+    ],
+    [
+      'a .parquet file that is not Parquet',
+      (dir: string) => ['report', join(dir, 'bad.parquet'), '--out', join(dir, 'r.html')],
+      /bad\.parquet footer: not readable as Parquet/,
+    ],
+    [
       'a single record',
       (dir: string) => ['report', join(dir, 'good.jsonl'), '--out', join(dir, 'r.html')],
       /input: '.*good\.jsonl' holds 1 record\(s\); a report needs at least 2/,
@@ -435,6 +445,8 @@ describe('report: bad input is one line, exit 2, no report', () => {
       'bad.jsonl': `${line}\n{"timestamp":"${fixedStart}", oops\n`,
       'five.jsonl': `${five.join('\n')}\n`,
       'm.json': '{}',
+      'bad.csv': 'customer_id,timestamp\n"C1,2026-01-01T00:00:00Z\n',
+      'bad.parquet': 'PAR1 this is not a parquet file PAR1',
       'one-line.jsonl': '['.repeat(3 * 1024 * 1024),
     };
     for (const [name, content] of Object.entries(inputs)) writeFileSync(join(dir, name), content);
