@@ -67,6 +67,8 @@ async function eachJsonLine(path: string, visit: RecordVisitor, timestampOnly: b
       visit({ timestamp }, `line ${lineNumber}`);
       return;
     }
+    if (lineNumber === 1 && line.trim() === '[')
+      throw badInput(path, 'line 1', 'a JSON array, not JSON Lines (write it with --format jsonl, csv or parquet)');
     let record: unknown;
     try {
       record = JSON.parse(line);

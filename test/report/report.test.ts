@@ -372,6 +372,11 @@ describe('report: bad input is one line, exit 2, no report', () => {
       /one-line\.jsonl line 1: longer than 1 Mi characters, the most a record may take/,
     ],
     [
+      'a JSON array (batch --format json)',
+      (dir: string) => ['report', join(dir, 'array.json'), '--out', join(dir, 'r.html')],
+      /array\.json line 1: a JSON array, not JSON Lines \(write it with --format jsonl, csv or parquet\)/,
+    ],
+    [
       'CSV with a broken quote',
       (dir: string) => ['report', join(dir, 'bad.csv'), '--out', join(dir, 'r.html')],
       /bad\.csv line 2: not CSV/,
@@ -445,6 +450,7 @@ describe('report: bad input is one line, exit 2, no report', () => {
       'bad.jsonl': `${line}\n{"timestamp":"${fixedStart}", oops\n`,
       'five.jsonl': `${five.join('\n')}\n`,
       'm.json': '{}',
+      'array.json': `[\n${line},\n${line}\n]\n`,
       'bad.csv': 'customer_id,timestamp\n"C1,2026-01-01T00:00:00Z\n',
       'bad.parquet': 'PAR1 this is not a parquet file PAR1',
       'one-line.jsonl': '['.repeat(3 * 1024 * 1024),
