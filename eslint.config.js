@@ -1,8 +1,21 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// Data the README's examples write into the working directory (see .gitignore): never linted.
+const exampleOutputs = ['*.jsonl', '*.ndjson', '*.csv', '*.parquet', '*.html', '*.tmp'];
+
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.venv-ci/**', 'bench/**', 'eslint.config.js', 'vitest.config.ts'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      '.venv-ci/**',
+      'bench/**',
+      'eslint.config.js',
+      'vitest.config.ts',
+      ...exampleOutputs,
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

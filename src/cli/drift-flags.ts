@@ -33,34 +33,22 @@ const specKinds = 'prior,class-conditional';
 
 export function addDriftScheduleOptions(command: Command): Command {
   return command
-    .option(
-      '--kind <list>',
-      `kinds of drift, comma-separated: ${driftKinds.join(', ')} (the default is the SPEC scenario)`,
-      specKinds,
-    )
-    .option('--shape <shape>', `how drift grows: ${driftShapeTypes.join(', ')}`, 'linear')
-    .option('--at <progress>', 'sudden: when it happens; sigmoid: its midpoint (0..1 of --duration)', '0.5')
-    .option('--width <progress>', 'sigmoid: how long the rise takes (0..1 of --duration)', '0.1')
-    .option(
-      '--period <cycle>',
-      `recurring: ${Object.keys(recurringPeriods).join(' or ')} cycle of event time (UTC)`,
-      'daily',
-    )
+    .option('--kind <list>', 'kinds, comma-separated (see above)', specKinds)
+    .option('--shape <shape>', `how it grows: ${driftShapeTypes.join(', ')}`, 'linear')
+    .option('--at <progress>', 'sudden: when; sigmoid: midpoint (0..1)', '0.5')
+    .option('--width <progress>', 'sigmoid: rise time (0..1)', '0.1')
+    .option('--period <cycle>', `recurring: ${Object.keys(recurringPeriods).join(' or ')}`, 'daily')
     .option('--magnitude <m>', 'strength when fully on, 0..1', '1')
-    .option('--direction <d>', 'concept and class-conditional: 1 riskier, -1 healthier; covariate: 1 up, -1 down', '1')
-    .option('--target-mix <l/m/h>', 'prior: the low/medium/high mix at full strength', '10/30/60')
-    .option(
-      '--features <list>',
-      `covariate: whose label-independent drivers move: ${covariateFeatures.join(', ')}`,
-      covariateFeatures.join(','),
-    );
+    .option('--direction <d>', '1 riskier/up, -1 healthier/down', '1')
+    .option('--target-mix <l/m/h>', 'prior: mix at full strength', '10/30/60')
+    .option('--features <list>', 'covariate: the features whose drivers move', covariateFeatures.join(','));
 }
 
 export function addDriftOutputOptions(command: Command): Command {
   return command
-    .option('--manifest <file>', 'write the drift schedule (kinds, features, when, how much) as JSON')
-    .option('--control-output <file>', 'also write the same customers with drift off to this file (paired control)')
-    .option('--control-topic <topic>', 'also send the same customers with drift off to this Kafka topic');
+    .option('--manifest <file>', 'write the schedule (ground truth) as JSON')
+    .option('--control-output <file>', 'also write the customers with drift off here')
+    .option('--control-topic <topic>', 'also send the customers with drift off here');
 }
 
 /** The components the flags describe; every bad value names its flag. */

@@ -37,7 +37,7 @@ export async function startRunMetrics(
   const port = parseMetricsPort(flags);
   if (port === undefined) return undefined;
   const metrics = await RunMetrics.create();
-  metrics.attach({ stats, now: () => performance.now() });
+  metrics.attach({ stats });
   let server: MetricsServer;
   try {
     server = await startMetricsServer(metrics, flags.metricsHost, port);

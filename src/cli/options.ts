@@ -67,10 +67,10 @@ export function addOutputOptions(command: Command, kafkaIsDefault: boolean): Com
     .option(
       '--output <path>',
       kafkaIsDefault
-        ? "write to this file (.jsonl, .json, .csv) or '-' (stdout) instead of Kafka"
-        : "file to write (.jsonl, .json, .csv), or '-' for stdout",
+        ? `file (${fileFormats.map((f) => `.${f}`).join(', ')}) or '-' (stdout) instead of Kafka`
+        : `file to write (${fileFormats.map((f) => `.${f}`).join(', ')}), or '-' for stdout`,
     )
-    .option('--format <format>', 'jsonl, json or csv (default: from the --output extension; jsonl for stdout)')
+    .option('--format <format>', `${fileFormats.join(', ')} (default: from the extension; stdout: jsonl)`)
     .option(
       '--kafka-servers <list>',
       `Kafka bootstrap servers (default: $KAFKA_BOOTSTRAP_SERVERS, else ${defaultKafkaServers})`,

@@ -3,6 +3,7 @@
  * that the sinks already keep (delivered, failed, in flight) are read from them at scrape time, so
  * the generation loop pays nothing for metrics it does not produce itself.
  */
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type * as PromClientModule from 'prom-client';
@@ -11,16 +12,20 @@ import type { DeliveryStats } from '../sinks/record-sink.ts';
 import type { DriftSchedule } from '../core/drift-schedule.ts';
 import { componentStrength } from '../core/drift-schedule.ts';
 
-/** The metric names, also used by deploy/grafana and the docs. */
+/**
+ * The metric names, also used by deploy/grafana and the docs. Base units (seconds, records per
+ * second), `_ratio` for 0..1 gauges; rates of what happened are left to Prometheus (`rate()` of
+ * the counters), so every scraper sees the same numbers from the first scrape on.
+ */
 export const metricNames = {
+  buildInfo: 'churn_datagen_build_info',
   generated: 'churn_datagen_records_generated_total',
   delivered: 'churn_datagen_records_delivered_total',
   failed: 'churn_datagen_records_failed_total',
-  driftFactor: 'churn_datagen_drift_factor',
-  driftProgress: 'churn_datagen_drift_progress',
-  driftStrength: 'churn_datagen_drift_strength',
-  askedRate: 'churn_datagen_rate_asked_per_minute',
-  achievedRate: 'churn_datagen_rate_achieved_per_minute',
+  driftFactor: 'churn_datagen_drift_factor_ratio',
+  driftProgress: 'churn_datagen_drift_progress_ratio',
+  driftStrength: 'churn_datagen_drift_strength_ratio',
+  askedRate: 'churn_datagen_rate_asked_per_second',
   sendLatency: 'churn_datagen_send_latency_seconds',
   queueDepth: 'churn_datagen_queue_depth',
 } as const;
@@ -28,8 +33,6 @@ export const metricNames = {
 export interface RunMetricsSource {
   /** Delivery accounting of the destination, read at each scrape. */
   stats(): DeliveryStats;
-  /** Monotonic milliseconds (for the achieved rate). */
-  now(): number;
 }
 
 type PromClient = typeof PromClientModule;
@@ -50,9 +53,12 @@ export class RunMetrics {
     this.#registry = registry;
     client.collectDefaultMetrics({ register: registry });
     const self = (): RunMetrics => this;
-    let rateWindow = { at: Number.NaN, generated: 0 };
-    const totalGenerated = async (): Promise<number> =>
-      (await this.#generated.get()).values.reduce((sum, v) => sum + v.value, 0);
+    new client.Gauge({
+      name: metricNames.buildInfo,
+      help: 'Always 1; the labels name the churn-datagen version and the Node.js version running it.',
+      labelNames: ['version', 'node'],
+      registers: [registry],
+    }).set({ version: packageVersion(), node: process.version }, 1);
 
     this.#generated = new client.Counter({
       name: metricNames.generated,
@@ -108,21 +114,8 @@ export class RunMetrics {
     });
     this.#askedRate = new client.Gauge({
       name: metricNames.askedRate,
-      help: 'Records per minute asked for.',
+      help: 'Records per second asked for (--rate, which is per minute, divided by 60). What is achieved: rate(churn_datagen_records_generated_total[1m]).',
       registers: [registry],
-    });
-    new client.Gauge({
-      name: metricNames.achievedRate,
-      help: 'Records per minute generated since the previous scrape.',
-      registers: [registry],
-      async collect() {
-        const now = self().#source?.now();
-        if (now === undefined) return;
-        const generated = await totalGenerated();
-        if (!Number.isNaN(rateWindow.at) && now > rateWindow.at)
-          this.set(((generated - rateWindow.generated) / (now - rateWindow.at)) * 60_000);
-        rateWindow = { at: now, generated };
-      },
     });
     this.#sendLatency = new client.Histogram({
       name: metricNames.sendLatency,
@@ -141,8 +134,9 @@ export class RunMetrics {
     this.#source = source;
   }
 
+  /** The asked rate, given per minute as the CLI takes it; exposed per second. */
   setAskedRate(perMinute: number): void {
-    this.#askedRate.set(perMinute);
+    this.#askedRate.set(perMinute / 60);
   }
 
   /** Reports the strength of each kind of drift in `schedule` as records are counted. */
@@ -201,6 +195,12 @@ export class RunMetrics {
   get contentType(): string {
     return this.#registry.contentType;
   }
+}
+
+/** The package's version, from package.json (two levels above this file in src/ and in dist/). */
+function packageVersion(): string {
+  const url = new URL('../../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
 }
 
 export interface MetricsServer {

@@ -34,7 +34,10 @@ export interface FeatureFinding {
   readonly scheduled: boolean;
   readonly scheduled_by: readonly string[];
   readonly detected: boolean;
-  /** First window whose test falls under alpha, and its start. */
+  /**
+   * First window whose test falls under alpha, and its end: the moment the window's records were all
+   * in, so the earliest a detector reading them could have known (never before the drift began).
+   */
   readonly first_detected_window: number | null;
   readonly first_detected_at: string | null;
   readonly max_ks: number;
@@ -126,7 +129,7 @@ export function analyseWindows(data: WindowedRecords, options: AnalyseOptions): 
       scheduled_by: scheduledBy,
       detected: first !== null,
       first_detected_window: first,
-      first_detected_at: first === null ? null : formatIsoTimestamp(Math.round(windows[first]?.startMs ?? 0)),
+      first_detected_at: first === null ? null : formatIsoTimestamp(Math.round(windows[first]?.endMs ?? 0)),
       max_ks: Math.max(...stats.map((s) => s.ks)),
       min_p: Math.min(...stats.map((s) => s.p)),
       max_psi: Math.max(...stats.map((s) => s.psi)),

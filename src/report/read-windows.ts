@@ -1,15 +1,14 @@
 /**
- * Reads a JSON Lines file of customer records into equal time windows, in two streaming passes
+ * Reads a file of customer records (JSON Lines, CSV or Parquet) into equal time windows, in two streaming passes
  * (first the time range, then the windows), keeping at most `maxPerWindow` records per window by
  * seeded reservoir sampling, so memory stays bounded whatever the file's size.
  */
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { CounterRng, streamDomains } from '../core/random.ts';
 import type { RiskLevel } from '../core/profiles.ts';
 import { riskLevels } from '../core/profiles.ts';
 import { numericFeatures } from '../core/schema.ts';
 import { DatagenError } from '../errors.ts';
+import { badInput, eachRecord, timeOf } from './read-records.ts';
 
 export interface ReadWindowsOptions {
   /** Number of equal time windows. Default 10. */
@@ -43,28 +42,57 @@ export interface WindowedRecords {
 }
 
 export const defaultWindowCount = 10;
+/** More windows than this make cells and ticks too small to read (and each costs a sample buffer). */
+export const maxWindowCount = 100;
+/** Records sampled per window at most (each takes ~170 bytes while the report is built). */
+export const maxSamplePerWindow = 1_000_000;
+/** Sample buffers start this small and double as a window fills, so small files stay small. */
+const initialSampleRows = 1024;
+
+/** Each window needs a record at least (a 1-record file has nothing to compare). */
+export class TooFewRecordsError extends DatagenError {
+  readonly records: number;
+  readonly windows: number;
+
+  constructor(path: string, records: number, windows: number) {
+    super('INVALID_ARGUMENT', `${path} holds ${records} record(s), fewer than the ${windows} windows asked for`);
+    this.name = 'TooFewRecordsError';
+    this.records = records;
+    this.windows = windows;
+  }
+}
 export const defaultMaxPerWindow = 20_000;
 
 export async function readWindows(path: string, options: ReadWindowsOptions = {}): Promise<WindowedRecords> {
   const windowCount = options.windows ?? defaultWindowCount;
   const cap = options.maxPerWindow ?? defaultMaxPerWindow;
   const features = numericFeatures;
+  if (!Number.isInteger(windowCount) || windowCount < 2 || windowCount > maxWindowCount)
+    throw new DatagenError(
+      'INVALID_ARGUMENT',
+      `windows: expected an integer from 2 to ${maxWindowCount}, got ${windowCount}`,
+    );
+  if (!Number.isInteger(cap) || cap < 1 || cap > maxSamplePerWindow)
+    throw new DatagenError(
+      'INVALID_ARGUMENT',
+      `maxPerWindow: expected an integer from 1 to ${maxSamplePerWindow}, got ${cap}`,
+    );
 
-  // Pass 1: the time range, from the timestamp field alone (no full parse).
+  // Pass 1: the time range.
   let firstMs = Infinity;
   let lastMs = -Infinity;
   let records = 0;
-  await eachLine(path, (line, lineNumber) => {
-    const at = line.indexOf(TIMESTAMP_FIELD);
-    const ms =
-      at < 0
-        ? Number.NaN
-        : Date.parse(line.slice(at + TIMESTAMP_FIELD.length, line.indexOf('"', at + TIMESTAMP_FIELD.length)));
-    if (!Number.isFinite(ms)) throw badLine(path, lineNumber, 'no ISO timestamp field');
-    if (ms < firstMs) firstMs = ms;
-    if (ms > lastMs) lastMs = ms;
-    records++;
-  });
+  await eachRecord(
+    path,
+    (record, where) => {
+      const ms = timeOf(record.timestamp);
+      if (!Number.isFinite(ms)) throw badInput(path, where, 'no ISO timestamp field');
+      if (ms < firstMs) firstMs = ms;
+      if (ms > lastMs) lastMs = ms;
+      records++;
+    },
+    ['timestamp'],
+  );
   if (records === 0) throw new DatagenError('INVALID_ARGUMENT', `${path} holds no records`);
 
   // Equal windows over [first, last]; the last record falls into the last window.
@@ -78,26 +106,20 @@ export async function readWindows(path: string, options: ReadWindowsOptions = {}
     phases: {},
     progressMin: Infinity,
     progressMax: -Infinity,
-    rows: new Float64Array(Math.min(cap, records) * features.length),
-    labels: new Uint8Array(Math.min(cap, records)),
+    rows: new Float64Array(Math.min(cap, initialSampleRows) * features.length),
+    labels: new Uint8Array(Math.min(cap, initialSampleRows)),
     sampled: 0,
   }));
 
   // Pass 2: parse, count and sample.
   const rng = new CounterRng();
   rng.reset(0, streamDomains.report, 0);
-  await eachLine(path, (line, lineNumber) => {
-    let record: Record<string, unknown>;
-    try {
-      record = JSON.parse(line) as Record<string, unknown>;
-    } catch {
-      throw badLine(path, lineNumber, 'not JSON');
-    }
-    const ms = Date.parse(String(record.timestamp));
+  await eachRecord(path, (record, where) => {
+    const ms = timeOf(record.timestamp);
     const window = windows[Math.min(windowCount - 1, Math.floor(((ms - firstMs) / span) * windowCount))];
-    if (window === undefined) throw badLine(path, lineNumber, 'timestamp changed between passes');
+    if (window === undefined) throw badInput(path, where, 'timestamp changed between passes');
     const level = riskLevels.indexOf(record.true_risk_level as RiskLevel);
-    if (level < 0) throw badLine(path, lineNumber, `unknown true_risk_level ${JSON.stringify(record.true_risk_level)}`);
+    if (level < 0) throw badInput(path, where, `unknown true_risk_level ${JSON.stringify(record.true_risk_level)}`);
     window.records++;
     window.levels[riskLevels[level] ?? 'low']++;
     if (typeof record.drift_phase === 'string')
@@ -108,19 +130,25 @@ export async function readWindows(path: string, options: ReadWindowsOptions = {}
     }
     // Reservoir sampling (Algorithm R): every record of the window is kept with equal chance.
     let slot: number;
-    if (window.sampled < cap) slot = window.sampled++;
-    else {
+    if (window.sampled < cap) {
+      if (window.sampled === window.labels.length)
+        grow(window, Math.min(cap, 2 * window.labels.length), features.length);
+      slot = window.sampled++;
+    } else {
       slot = Math.floor(rng.next() * window.records);
       if (slot >= cap) return;
     }
     const base = slot * features.length;
     for (let f = 0; f < features.length; f++) {
       const value = record[features[f] ?? ''];
-      if (typeof value !== 'number') throw badLine(path, lineNumber, `${features[f]} is not a number`);
+      if (typeof value !== 'number' || !Number.isFinite(value))
+        throw badInput(path, where, `${features[f]} is not a number`);
       window.rows[base + f] = value;
     }
     window.labels[slot] = level;
   });
+  // Checked after the second pass, so that a malformed line is what gets reported, if there is one.
+  if (windowCount > records) throw new TooFewRecordsError(path, records, windowCount);
   return { records, firstMs, lastMs, features, windows };
 }
 
@@ -133,21 +161,11 @@ export function sortedColumn(window: RecordWindow, featureIndex: number, feature
 
 // --- internal ---
 
-const TIMESTAMP_FIELD = '"timestamp":"';
-
-async function eachLine(path: string, visit: (line: string, lineNumber: number) => void): Promise<void> {
-  const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
-  let lineNumber = 0;
-  for await (const line of lines) {
-    lineNumber++;
-    if (line.trim() === '') continue;
-    visit(line, lineNumber);
-  }
-}
-
-function badLine(path: string, lineNumber: number, problem: string): DatagenError {
-  return new DatagenError(
-    'INVALID_ARGUMENT',
-    `${path} line ${lineNumber}: ${problem} (expected JSON Lines of customer records)`,
-  );
+function grow(window: RecordWindow, rows: number, featureCount: number): void {
+  const values = new Float64Array(rows * featureCount);
+  values.set(window.rows);
+  const labels = new Uint8Array(rows);
+  labels.set(window.labels);
+  window.rows = values;
+  window.labels = labels;
 }

@@ -69,7 +69,7 @@ describe('Dockerfile.datagen', () => {
       for (const source of sources) expect(existsSync(join(root, source)), source).toBe(true);
     }
     const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
-    expect(scripts.prepare).toBe('npm run build'); // `npm ci` in the build stage builds dist/
+    expect(scripts.postprepare).toBe('npm run build'); // `npm ci` in the build stage builds dist/
     expect(dockerfile).toContain('npm prune --omit=dev');
   });
 });

@@ -34,7 +34,7 @@ describe('Prometheus metrics', () => {
     const metrics = await RunMetrics.create();
     const server = await startMetricsServer(metrics, '127.0.0.1', 0);
     const sink = await KafkaRecordSink.connect({ bootstrapServers: broker.bootstrap, topic: 'metered' });
-    metrics.attach({ stats: () => sink.stats, now: () => performance.now() });
+    metrics.attach({ stats: () => sink.stats });
     sink.onAcknowledged = (ms) => metrics.observeSendLatency(ms);
     metrics.setAskedRate(600);
     const source = streamSource({
@@ -63,7 +63,7 @@ describe('Prometheus metrics', () => {
     expect(value(text, metricNames.failed)).toBe(0);
     expect(value(text, metricNames.queueDepth)).toBe(0);
     expect(value(text, `${metricNames.sendLatency}_count`)).toBe(600);
-    expect(value(text, metricNames.askedRate)).toBe(600);
+    expect(value(text, metricNames.askedRate)).toBe(10);
     expect(value(text, metricNames.driftProgress)).toBeCloseTo(599 / 600, 5);
     expect(value(text, metricNames.driftFactor)).toBeCloseTo(599 / 600, 5);
     expect(value(text, metricNames.driftStrength, '{kind="prior"}')).toBeCloseTo(599 / 600, 5);
@@ -106,7 +106,7 @@ describe('Prometheus metrics', () => {
     const text = await (await fetch(url)).text();
     expect((await fetch(url.replace('/metrics', '/healthz'))).status).toBe(200);
     for (const name of Object.values(metricNames)) expect(text, name).toContain(name);
-    expect(value(text, metricNames.askedRate)).toBe(1200);
+    expect(value(text, metricNames.askedRate)).toBe(20);
     const midRun = ['low', 'medium', 'high']
       .map((l) => value(text, metricNames.generated, `{risk_level="${l}"}`))
       .reduce((a, b) => a + b, 0);

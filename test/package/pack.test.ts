@@ -2,7 +2,7 @@
  * Installable the way users install it: `npm pack`, installed into an empty directory, the
  * executable runs, and a TypeScript consumer compiles against the packed types and runs.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,7 @@ import { tempDir } from '../support/cli.ts';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
 let consumer: string;
+let installMessages: string;
 
 const sh = (command: string, args: string[], cwd: string): string =>
   execFileSync(command, args, {
@@ -31,7 +32,13 @@ beforeAll(() => {
   consumer = tempDir('churn-datagen-consumer-');
   writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
   // The optional native Kafka client is left out: the package must work without it.
-  sh('npm', ['install', '--omit=optional', '--no-audit', '--no-fund', join(packs, tarball)], consumer);
+  const install = spawnSync('npm', ['install', '--omit=optional', '--no-audit', '--no-fund', join(packs, tarball)], {
+    cwd: consumer,
+    encoding: 'utf8',
+    env: { ...process.env, npm_config_loglevel: 'warn' },
+  });
+  expect(install.status, install.stderr).toBe(0);
+  installMessages = `${install.stdout}${install.stderr}`;
 }, 180_000);
 
 describe('the packed package', () => {
@@ -42,6 +49,29 @@ describe('the packed package', () => {
     expect(paths).toContain('dist/index.d.ts');
     expect(paths).toContain('dist/modes/batch-worker.js');
     expect(paths.some((p) => p.startsWith('src/') || p.startsWith('test/'))).toBe(false);
+    // No source maps: they would point at src/, which is not shipped.
+    expect(paths.filter((p) => p.endsWith('.map'))).toEqual([]);
+    expect(paths).toContain('LICENSE');
+  });
+
+  it('installs without running or announcing install scripts', () => {
+    const installed = JSON.parse(readFileSync(join(consumer, 'node_modules/churn-datagen/package.json'), 'utf8')) as {
+      scripts?: Record<string, string>;
+    };
+    for (const hook of ['preinstall', 'install', 'postinstall', 'prepare'])
+      expect(installed.scripts?.[hook], hook).toBeUndefined();
+    expect(installMessages).not.toMatch(/install.scripts/i);
+    // The shipped JavaScript names no source map either.
+    const main = readFileSync(join(consumer, 'node_modules/churn-datagen/dist/cli/main.js'), 'utf8');
+    expect(main).not.toContain('sourceMappingURL');
+  });
+
+  it('carries the MIT license its package.json names', () => {
+    const packed = join(consumer, 'node_modules/churn-datagen');
+    expect((JSON.parse(readFileSync(join(packed, 'package.json'), 'utf8')) as { license: string }).license).toBe('MIT');
+    const license = readFileSync(join(packed, 'LICENSE'), 'utf8');
+    expect(license).toMatch(/^MIT License\n\nCopyright \(c\) \d{4} churn-datagen contributors\n/);
+    expect(license).toContain('THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND');
   });
 
   it('runs with npx: --version, --help and a batch', () => {

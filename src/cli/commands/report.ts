@@ -1,5 +1,6 @@
-/** `churn-datagen report`: the drift report of a JSON Lines file, as HTML and JSON. */
-import { access } from 'node:fs/promises';
+/** `churn-datagen report`: the drift report of a file of records, as HTML and JSON. */
+import { realpath, stat } from 'node:fs/promises';
+import { dirname, basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DatagenError, UsageError } from '../../errors.ts';
 import {
@@ -7,7 +8,10 @@ import {
   defaultAlpha,
   defaultMaxPerWindow,
   defaultWindowCount,
+  maxSamplePerWindow,
+  maxWindowCount,
   readManifest,
+  TooFewRecordsError,
 } from '../../report/index.ts';
 import type { CliIo } from '../io.ts';
 import { exitCodes } from '../io.ts';
@@ -31,9 +35,9 @@ export function registerReport(program: Command, io: CliIo, setExitCode: (code: 
     .command('report')
     .summary('draw what drifted when: charts, KS and PSI per window, detected vs scheduled')
     .description(
-      'Reads a JSON Lines file of customers (e.g. from `drift --output x.jsonl`), cuts it into equal time windows and compares each with the first: per-feature distributions as charts, KS and PSI of each window against the reference, the risk mix over time, the accuracy of a classifier trained on the reference, and — with --manifest — detected vs scheduled drift. Writes one self-contained HTML file (opens offline) and a JSON summary.',
+      'Reads a file of customers (JSON Lines, or CSV or Parquet by extension; e.g. from `drift --output x.jsonl`), cuts it into equal time windows and compares each with the first: per-feature distributions as charts, KS and PSI of each window against the reference, the risk mix over time, the accuracy of a classifier trained on the reference, and — with --manifest — detected vs scheduled drift. Writes one self-contained HTML file (opens offline) and a JSON summary.',
     )
-    .argument('<input>', 'JSON Lines file of customer records')
+    .argument('<input>', 'customer records: JSON Lines, .csv or .parquet')
     .option('--manifest <file>', 'the drift manifest of the run (ground truth)')
     .option('--out <file>', 'HTML report to write', 'report.html')
     .option('--json <file>', 'JSON summary to write (default: --out with .json)')
@@ -58,16 +62,33 @@ Examples:
 async function runReport(input: string, flags: ReportFlags, io: CliIo): Promise<number> {
   const logger = loggerFor(flags, io);
   const windows = parsePositiveInteger('--windows', flags.windows);
-  if (windows < 2)
-    throw new UsageError(`--windows: expected at least 2 (a reference and one to compare), got '${flags.windows}'`);
+  if (windows < 2 || windows > maxWindowCount)
+    throw new UsageError(
+      `--windows: expected 2 to ${maxWindowCount} (a reference and at least one to compare), got '${flags.windows}'`,
+    );
   const alpha = parseUnitInterval('--alpha', flags.alpha);
   const maxPerWindow = parsePositiveInteger('--max-per-window', flags.maxPerWindow);
+  if (maxPerWindow > maxSamplePerWindow)
+    throw new UsageError(`--max-per-window: expected at most ${maxSamplePerWindow}, got '${flags.maxPerWindow}'`);
   const jsonPath = flags.json ?? `${flags.out.replace(/\.html?$/i, '')}.json`;
-  if (jsonPath === flags.out) throw new UsageError(`--json: must differ from --out, got '${jsonPath}'`);
+  let inputStats;
   try {
-    await access(input);
+    inputStats = await stat(input);
   } catch {
     throw new UsageError(`input: cannot read '${input}'`);
+  }
+  if (!inputStats.isFile()) throw new UsageError(`input: '${input}' is not a regular file (a directory?)`);
+  // No output may replace an input, nor the other output.
+  const inputs = [{ flag: 'the input', path: input }];
+  if (flags.manifest !== undefined) inputs.push({ flag: '--manifest', path: flags.manifest });
+  for (const output of [
+    { flag: '--out', path: flags.out },
+    { flag: '--json', path: jsonPath },
+  ]) {
+    for (const other of inputs)
+      if (await sameFile(output.path, other.path))
+        throw new UsageError(`${output.flag}: '${output.path}' is ${other.flag} too; write the report elsewhere`);
+    inputs.push(output);
   }
   let manifest;
   try {
@@ -83,7 +104,16 @@ async function runReport(input: string, flags: ReportFlags, io: CliIo): Promise<
     throw error;
   });
   try {
-    const report = await buildDriftReport(input, { manifest, windows, alpha, maxPerWindow });
+    const report = await buildDriftReport(input, { manifest, windows, alpha, maxPerWindow }).catch((error: unknown) => {
+      if (!(error instanceof TooFewRecordsError)) throw error;
+      if (error.records < 2)
+        throw new UsageError(
+          `input: '${input}' holds ${error.records} record(s); a report needs at least 2 (a reference and a window to compare)`,
+        );
+      throw new UsageError(
+        `--windows: expected at most the ${error.records} records of '${input}' (a record per window at least), got '${flags.windows}'`,
+      );
+    });
     await html.write(Buffer.from(report.html));
     await json.write(Buffer.from(`${JSON.stringify(report.summary, null, 2)}\n`));
     await html.close();
@@ -104,4 +134,23 @@ async function runReport(input: string, flags: ReportFlags, io: CliIo): Promise<
     await json.abort();
     throw error;
   }
+}
+
+/** Whether two paths name the same file (after symbolic links; hard links by device and inode). */
+async function sameFile(a: string, b: string): Promise<boolean> {
+  const [left, right] = await Promise.all([canonical(a), canonical(b)]);
+  if (left === right) return true;
+  const [leftStats, rightStats] = await Promise.all([stat(a).catch(() => null), stat(b).catch(() => null)]);
+  return (
+    leftStats !== null && rightStats !== null && leftStats.dev === rightStats.dev && leftStats.ino === rightStats.ino
+  );
+}
+
+/** The path with its directory's symbolic links resolved (the file itself may not exist yet). */
+async function canonical(path: string): Promise<string> {
+  const absolute = resolve(path);
+  const whole = await realpath(absolute).catch(() => null);
+  if (whole !== null) return whole;
+  const directory = await realpath(dirname(absolute)).catch(() => dirname(absolute));
+  return join(directory, basename(absolute));
 }

@@ -72,16 +72,19 @@ Examples:
   const drift = program
     .command('drift')
     .summary('a drift experiment: chosen kinds and shape of drift, with ground truth and a control')
+    // Lines kept under 80 columns: Commander rewraps longer ones and would break the kind list.
     .description(
-      `A drift experiment for testing drift detectors. By default the SPEC scenario: over --duration the risk mix moves linearly from 50/30/20 to 10/30/60 (low/medium/high) and every level's behaviour drifts riskier (factor 0 → 1). --kind picks other kinds, alone or combined:
-  prior              the risk mix moves toward --target-mix; what each level looks like stays
-  covariate          label-independent drivers of --features move (prices, views per visit, sign-up gap); P(label | features) stays
-  concept            the same behaviour carries a riskier (or healthier) label; feature distributions stay
-  class-conditional  every level's behaviour drifts riskier (or healthier); labels stay
---shape sets how: linear, sigmoid (--at, --width), sudden (--at), recurring (--period daily|weekly, on the event time). Every record carries drift_progress = (event time − start) / duration and drift_phase (baseline, rising, drifted, falling); Kafka messages carry both as headers. --manifest writes the schedule as JSON; --control-output / --control-topic emit the same customers with drift off.`,
+      `A drift experiment for testing drift detectors. By default the SPEC scenario:
+the risk mix moves from 50/30/20 to 10/30/60 (low/medium/high) over --duration
+and every level's behaviour drifts riskier. --kind picks kinds, alone or mixed:
+  prior              the risk mix moves toward --target-mix
+  covariate          label-independent drivers of --features move
+  concept            the same behaviour gets a riskier (or healthier) label
+  class-conditional  every level's behaviour drifts; labels stay
+Records carry drift_progress and drift_phase; --manifest writes the schedule.`,
     )
-    .option('--duration <minutes>', 'minutes the scenario lasts (fractions allowed)', '30')
-    .option('--rate <n>', 'customers per minute (fractions allowed)', String(defaultRatePerMinute));
+    .option('--duration <minutes>', 'minutes it lasts (fractions allowed)', '30')
+    .option('--rate <n>', 'customers per minute', String(defaultRatePerMinute));
   addDriftScheduleOptions(drift);
   addMixOptions(drift);
   addDriftOutputOptions(drift);
@@ -93,14 +96,10 @@ Examples:
 Examples:
   # the 30-minute scenario to Kafka, for a drift detector watching the topic
   churn-datagen drift --duration 30
-  # the same scenario as a test fixture file, in seconds
-  churn-datagen drift --duration 30 --rate 600 --fast --seed 1 --start 2026-01-01T00:00:00Z --output drift.csv
-  # concept drift that hits suddenly halfway, with its ground truth and a paired control
-  churn-datagen drift --kind concept --shape sudden --at 0.5 --duration 60 --rate 600 --fast --seed 1 \\
-    --start 2026-01-01T00:00:00Z --output drifted.jsonl --manifest drift.json --control-output control.jsonl
-  # covariate drift on prices following a daily cycle over a simulated week
-  churn-datagen drift --kind covariate --features avg_order_value --shape recurring --period daily \\
-    --duration 10080 --rate 10 --fast --seed 1 --start 2026-01-05T00:00:00Z --output seasonal.jsonl
+  # concept drift halfway, as files in seconds, with ground truth and a control
+  churn-datagen drift --kind concept --shape sudden --at 0.5 --duration 60 \\
+    --rate 600 --fast --seed 1 --start 2026-01-01T00:00:00Z \\
+    --output drifted.jsonl --manifest drift.json --control-output control.jsonl
   # then draw what drifted when
   churn-datagen report drifted.jsonl --manifest drift.json --out report.html`,
     )
