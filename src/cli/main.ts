@@ -26,3 +26,7 @@ process.exitCode = await run(process.argv.slice(2), {
   signal: controller.signal,
   now: Date.now,
 });
+// Everything is written and reported by now. A Kafka connection attempt given up on (Ctrl-C, a
+// rejected TLS or SASL handshake) still occupies a native thread until its own timeout; it must
+// not keep the process alive after the command has finished.
+setTimeout(() => process.exit(), 200).unref();

@@ -12,7 +12,7 @@ import { DatagenError, UsageError } from '../errors.ts';
 import { randomSeed } from '../generator.ts';
 import { EncodedOutput } from '../modes/encoded-output.ts';
 import { FileSink } from '../sinks/file.ts';
-import { compressionCodecs, KafkaRecordSink } from '../sinks/kafka.ts';
+import { compressionCodecs, defaultDeliveryTimeoutMs, KafkaRecordSink } from '../sinks/kafka.ts';
 import type { CompressionCodec } from '../sinks/kafka.ts';
 import { EncodedRecordSink } from '../sinks/record-sink.ts';
 import type { RecordSink } from '../sinks/record-sink.ts';
@@ -22,18 +22,22 @@ import type { CliIo } from './io.ts';
 import type { Logger } from './log.ts';
 import { parseMetricsPort } from './metrics.ts';
 import { createLogger, logFormats } from './log.ts';
-import { parseFormat, parseNonNegativeNumber, parseSeed, parseShard, parseStart } from './parse.ts';
+import { parseBoundedNumber, parseFormat, parseNonNegativeNumber, parseSeed, parseShard, parseStart } from './parse.ts';
 import type { Shard } from '../core/shard.ts';
 import { wholeShard } from '../core/shard.ts';
 
 export const defaultTopic = 'ml.predictions';
 export const defaultKafkaServers = 'localhost:9092';
+/** `--delivery-timeout` bounds, seconds: librdkafka reads 0 as "never", and a day is plenty. */
+export const minDeliveryTimeoutSeconds = 1;
+export const maxDeliveryTimeoutSeconds = 86_400;
 
 export interface OutputFlags {
   output?: string;
   format?: string;
   kafkaServers?: string;
   topic: string;
+  deliveryTimeout: string;
   compression: string;
   quiet?: boolean;
   verbose?: boolean;
@@ -77,6 +81,11 @@ export function addOutputOptions(command: Command, kafkaIsDefault: boolean): Com
     )
     .option('--topic <name>', 'Kafka topic', defaultTopic)
     .option('--compression <codec>', `Kafka compression: ${compressionCodecs.join(', ')}`, 'lz4')
+    .option(
+      '--delivery-timeout <seconds>',
+      `Kafka: a record not acknowledged within this long (retries included) is reported failed; at the end, the wait for the verdict on records in flight (${minDeliveryTimeoutSeconds} to ${maxDeliveryTimeoutSeconds})`,
+      String(defaultDeliveryTimeoutMs / 1000),
+    )
     .option('--quiet', 'nothing on stderr but warnings and errors')
     .option('--verbose', 'more detail on stderr (settings, timings)')
     .option('--log-format <format>', `messages on stderr as ${logFormats.join(' or ')} lines`, 'text')
@@ -170,8 +179,37 @@ export function checkOutputFlags(flags: OutputFlags): void {
   if (flags.output !== undefined) resolveFormat(flags.output, flags.format);
   else if (flags.format !== undefined) parseFormat('--format', flags.format);
   parseCompression(flags.compression);
+  parseDeliveryTimeoutMs(flags.deliveryTimeout);
+  if (flags.kafkaServers !== undefined) parseKafkaServers(flags.kafkaServers);
   parseMetricsPort(flags);
   if (flags.topic.trim() === '') throw new UsageError("--topic: expected a topic name, got ''");
+}
+
+/** `--delivery-timeout` in seconds (fractions allowed), as milliseconds. */
+export function parseDeliveryTimeoutMs(raw: string): number {
+  return Math.round(
+    parseBoundedNumber('--delivery-timeout', raw, minDeliveryTimeoutSeconds, maxDeliveryTimeoutSeconds) * 1000,
+  );
+}
+
+/** A comma-separated host:port list (the port may be left out: 9092). */
+export function parseKafkaServers(raw: string): string {
+  const servers = raw.split(',').map((server) => server.trim());
+  const valid = (server: string): boolean => {
+    const match = /^(?:[a-z_]+:\/\/)?(\[[0-9a-f:.]+\]|[^\s:/[\]]+)(?::(\d+))?$/i.exec(server);
+    if (match === null) return false;
+    const port = match[2] === undefined ? 9092 : Number(match[2]);
+    return port >= 1 && port <= 65535;
+  };
+  if (!servers.every(valid)) {
+    throw new UsageError(`--kafka-servers: expected a comma-separated list of host:port, got '${raw}'`);
+  }
+  return servers.join(',');
+}
+
+/** The summary's line about records that were not delivered, with what to check. */
+export function undeliveredMessage(failed: number, reason: string | undefined, flags: OutputFlags): string {
+  return `${failed} records were not delivered (${reason ?? 'unknown error'}); check the broker and the topic, or give them longer with --delivery-timeout (now ${flags.deliveryTimeout} s)`;
 }
 
 /** Opens the byte sink of `flag` (--output by default); bad paths are usage errors naming it. */
@@ -211,7 +249,9 @@ export function connectKafka(flags: OutputFlags, io: CliIo): Promise<KafkaRecord
     bootstrapServers: kafkaServers(flags, io),
     topic: flags.topic,
     compression: parseCompression(flags.compression),
+    deliveryTimeoutMs: parseDeliveryTimeoutMs(flags.deliveryTimeout),
     env: io.env,
+    signal: io.signal,
   });
 }
 

@@ -71,6 +71,13 @@ function invalid(flag: string, raw: string, expected: string): UsageError {
   return new UsageError(`${flag}: expected ${expected}, got '${raw}'`);
 }
 
+/** A number from `min` to `max` (fractions allowed); the message states the range. */
+export function parseBoundedNumber(flag: string, raw: string, min: number, max: number): number {
+  const value = DECIMAL.test(raw) ? Number(raw) : Number.NaN;
+  if (!(value >= min && value <= max)) throw invalid(flag, raw, `a number from ${min} to ${max}`);
+  return value;
+}
+
 /** A positive number; fractions allowed (`--duration 0.5` is 30 seconds). */
 export function parsePositiveNumber(flag: string, raw: string): number {
   const value = DECIMAL.test(raw) ? Number(raw) : Number.NaN;

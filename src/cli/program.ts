@@ -10,7 +10,7 @@ import { registerLifecycle } from './commands/lifecycle.ts';
 import { registerReport } from './commands/report.ts';
 import { registerStream } from './commands/stream.ts';
 import type { CliIo } from './io.ts';
-import { exitCodes } from './io.ts';
+import { exitCodes, interruptExitCode } from './io.ts';
 import type { Logger } from './log.ts';
 import { createLogger, logFormatOf } from './log.ts';
 
@@ -56,13 +56,13 @@ Run 'churn-datagen <mode> --help' for a mode's flags and examples.`,
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (error) {
-    return report(error, createLogger(io.stderr, { format: logFormatOf(argv), now: io.now }));
+    return report(error, createLogger(io.stderr, { format: logFormatOf(argv), now: io.now }), io.signal);
   }
 }
 
 // --- internal ---
 
-function report(error: unknown, logger: Logger): number {
+function report(error: unknown, logger: Logger, signal: AbortSignal | undefined): number {
   if (error instanceof CommanderError) {
     if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code)) return exitCodes.ok;
     logger.error(error.message.replace(/^error: /, '').replace(/\n/g, ' '));
@@ -71,6 +71,10 @@ function report(error: unknown, logger: Logger): number {
   if (error instanceof UsageError) {
     logger.error(error.message);
     return exitCodes.usage;
+  }
+  if (error instanceof DatagenError && error.code === 'INTERRUPTED') {
+    logger.warn(error.message);
+    return interruptExitCode(signal);
   }
   if (error instanceof DatagenError) {
     logger.error(error.message);

@@ -13,7 +13,7 @@ import type { CliIo } from './io.ts';
 import { exitCodes } from './io.ts';
 import type { Logger } from './log.ts';
 import type { OutputFlags, ResolvedSeed } from './options.ts';
-import { announceSeed, connectKafka, loggerFor, openByteSink, openRecordSink } from './options.ts';
+import { announceSeed, connectKafka, loggerFor, openByteSink, openRecordSink, undeliveredMessage } from './options.ts';
 import type { DriftManifest } from '../core/manifest.ts';
 import type { DriftSchedule } from '../core/drift-schedule.ts';
 import type { RecordSink } from '../sinks/record-sink.ts';
@@ -116,8 +116,8 @@ export async function runTimedCommand(options: TimedCommandOptions, io: CliIo): 
   );
   if (failed > 0) {
     const failing = stats.failed > 0 ? sink : controlSink;
-    const reason = failing instanceof KafkaRecordSink ? (failing.lastError ?? 'unknown error') : 'write error';
-    logger.error(`${failed} records were not delivered (${reason}); check the broker and the topic`);
+    const reason = failing instanceof KafkaRecordSink ? failing.lastError : 'write error';
+    logger.error(undeliveredMessage(failed, reason, flags));
     return exitCodes.failure;
   }
   return exitCodes.ok;

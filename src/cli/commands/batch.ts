@@ -29,6 +29,7 @@ import {
   parseMix,
   resolveFormat,
   resolveSeed,
+  undeliveredMessage,
 } from '../options.ts';
 import { parseDirection, parsePositiveInteger, parseUnitInterval } from '../parse.ts';
 import { createProgress } from '../progress.ts';
@@ -243,9 +244,7 @@ async function batchToKafka(
   if (stats.failed > 0 || result.interrupted) logger.warn(summary, fields);
   else logger.info(summary, fields);
   if (stats.failed > 0) {
-    logger.error(
-      `${stats.failed} records were not delivered (${sink.lastError ?? 'unknown error'}); check the broker and the topic`,
-    );
+    logger.error(undeliveredMessage(stats.failed, sink.lastError, flags));
     return exitCodes.failure;
   }
   return result.interrupted ? interruptExitCode(io.signal) : exitCodes.ok;

@@ -1,0 +1,90 @@
+/**
+ * Delivery accounting across broker outages, against the project's test broker taken down and
+ * brought back (SIGUSR1/SIGUSR2), checked by an independent consumer (kcat). A record counts as
+ * failed only when the client says so; while the client may still deliver, the run waits.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestBroker } from '../support/broker.ts';
+import { consume, startBroker } from '../support/broker.ts';
+import { runChild } from '../support/cli.ts';
+
+let broker: TestBroker;
+let topicCount = 0;
+const newTopic = (): string => `outage-${process.pid}-${++topicCount}`;
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+beforeAll(async () => {
+  broker = await startBroker();
+});
+afterAll(async () => {
+  await broker.stop();
+});
+
+function summaryOf(stderr: string): { generated: number; acknowledged: number; failed: number } {
+  const match = /generated (\d+), acknowledged (\d+), failed (\d+);/.exec(stderr);
+  expect(match, stderr).not.toBeNull();
+  return { generated: Number(match![1]), acknowledged: Number(match![2]), failed: Number(match![3]) };
+}
+
+describe('stream through a broker outage', () => {
+  it('down from 4 s to 40 s of a 12 s stream: every record delivered once, none reported failed, exit 0', async () => {
+    const topic = newTopic();
+    const running = runChild([
+      'stream',
+      '--rate',
+      '30000',
+      '--duration',
+      '0.2',
+      '--seed',
+      '20',
+      '--kafka-servers',
+      broker.bootstrap,
+      '--topic',
+      topic,
+    ]);
+    await sleep(4000);
+    broker.down();
+    await sleep(36_000);
+    broker.up();
+    const result = await running;
+    expect(result.code, result.stderr).toBe(0);
+    expect(summaryOf(result.stderr)).toEqual({ generated: 6000, acknowledged: 6000, failed: 0 });
+    const keys = (await consume(broker.bootstrap, topic)).map((m) => m.key);
+    expect(keys).toHaveLength(6000);
+    expect(new Set(keys).size).toBe(6000);
+  }, 90_000);
+
+  it('down for longer than --delivery-timeout: exactly the records the broker lacks are reported failed', async () => {
+    const topic = newTopic();
+    const running = runChild([
+      'stream',
+      '--rate',
+      '30000',
+      '--duration',
+      '0.1',
+      '--seed',
+      '21',
+      '--delivery-timeout',
+      '2',
+      '--kafka-servers',
+      broker.bootstrap,
+      '--topic',
+      topic,
+    ]);
+    await sleep(2000);
+    broker.down();
+    const result = await running; // the broker stays down until every verdict is in
+    broker.up();
+    expect(result.code).toBe(1);
+    const summary = summaryOf(result.stderr);
+    expect(summary.generated).toBe(3000);
+    expect(summary.acknowledged + summary.failed).toBe(3000);
+    expect(summary.acknowledged).toBeGreaterThan(0); // the first 2 s got through
+    expect(summary.failed).toBeGreaterThan(0);
+    expect(result.stderr).toContain(`churn-datagen: ${summary.failed} records were not delivered (`);
+    expect(result.stderr).toContain('--delivery-timeout (now 2 s)');
+    const keys = (await consume(broker.bootstrap, topic)).map((m) => m.key);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys).toHaveLength(summary.acknowledged);
+  }, 60_000);
+});
