@@ -123,6 +123,7 @@ export function parseMix(flags: MixFlags): RiskMix {
 export interface ResolvedSeed {
   seed: number;
   seedGiven: boolean;
+  startGiven: boolean;
   startMs: number;
   shard: Shard;
 }
@@ -136,11 +137,12 @@ export function resolveSeed(flags: SeedFlags, fallbackStartMs: number): Resolved
   if (shard.count > 1 && (flags.seed === undefined || flags.start === undefined)) {
     throw new UsageError('--shard: needs --seed and --start, the same in every shard, so the shards make one dataset');
   }
-  return { seed, seedGiven, startMs, shard };
+  return { seed, seedGiven, startGiven: flags.start !== undefined, startMs, shard };
 }
 
+/** Unless both were given, the flags that replay this run: `--seed S --start T`. */
 export function announceSeed(logger: Logger, resolved: ResolvedSeed): void {
-  if (resolved.seedGiven) return;
+  if (resolved.seedGiven && resolved.startGiven) return;
   const start = new Date(resolved.startMs).toISOString();
   logger.info(`seed ${resolved.seed} (replay with --seed ${resolved.seed} --start ${start})`, {
     seed: resolved.seed,
