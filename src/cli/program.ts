@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { DatagenError, UsageError } from '../errors.ts';
 import { registerBatch } from './commands/batch.ts';
+import { registerDoctor } from './commands/doctor.ts';
 import { registerLifecycle } from './commands/lifecycle.ts';
 import { registerReport } from './commands/report.ts';
 import { registerStream } from './commands/stream.ts';
@@ -38,7 +39,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       `
 Kafka: --kafka-servers (default $KAFKA_BOOTSTRAP_SERVERS, else localhost:9092), --topic (default
 ml.predictions); SASL/TLS settings come from KAFKA_* environment variables (see README).
-Run 'churn-datagen <mode> --help' for a mode's flags and examples.`,
+Run 'churn-datagen <mode> --help' for a mode's flags and examples, 'churn-datagen doctor' to check
+whether Kafka support is available.`,
     );
   const setExitCode = (code: number): void => {
     exitCode = code;
@@ -47,6 +49,7 @@ Run 'churn-datagen <mode> --help' for a mode's flags and examples.`,
   registerLifecycle(program, io, setExitCode);
   registerBatch(program, io, setExitCode);
   registerReport(program, io, setExitCode);
+  registerDoctor(program, io, setExitCode, version);
 
   if (argv.length === 0) {
     program.outputHelp({ error: true });

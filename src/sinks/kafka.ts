@@ -351,7 +351,7 @@ export async function kafkaSupport(): Promise<KafkaSupport> {
       librdkafkaVersion: kafka.librdkafkaVersion ?? 'unknown',
     };
   } catch (error) {
-    return { available: false, reason: messageOf(error).split('\n')[0] ?? '' };
+    return { available: false, reason: firstLine(error) };
   }
 }
 
@@ -365,14 +365,18 @@ export async function loadKafkaClient(): Promise<KafkaModule> {
   } catch (error) {
     throw new DatagenError(
       'KAFKA',
-      `Kafka output needs the optional package ${kafkaClientPackage}, which ${kafkaClientMissing} (${messageOf(error).split('\n')[0] ?? ''}); install it with 'npm install ${kafkaClientPackage}', or write to a file with --output`,
-      { cause: error },
+      `Kafka output needs ${missingClient(firstLine(error))}, or write to a file with --output`,
+      {
+        cause: error,
+      },
     );
   }
 }
 
-/** How the Kafka error and `doctor` describe a client that does not load. */
-export const kafkaClientMissing = 'is not installed or did not build';
+/** What is missing and how to install it; the Kafka error and `doctor` say the same. */
+export function missingClient(reason: string): string {
+  return `the optional package ${kafkaClientPackage}, which is not installed or did not build (${reason}); install it with 'npm install ${kafkaClientPackage}'`;
+}
 
 // --- internal ---
 
@@ -560,6 +564,11 @@ function isQueueFull(error: unknown): boolean {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** A load error's first line: the native loader's errors go on to list every path it tried. */
+function firstLine(error: unknown): string {
+  return messageOf(error).split('\n')[0] ?? '';
 }
 
 /**
