@@ -9,6 +9,7 @@ import { formatFromPath, createEncoder, fileFormats } from '../encoders/index.ts
 import type { FileFormat, OptionalField } from '../encoders/index.ts';
 import { ParquetRecordSink } from '../sinks/parquet.ts';
 import { DatagenError, UsageError } from '../errors.ts';
+import { maxEventTimeMs } from '../core/time.ts';
 import { randomSeed } from '../generator.ts';
 import { EncodedOutput } from '../modes/encoded-output.ts';
 import { FileSink } from '../sinks/file.ts';
@@ -28,6 +29,44 @@ import { wholeShard } from '../core/shard.ts';
 
 export const defaultTopic = 'ml.predictions';
 export const defaultKafkaServers = 'localhost:9092';
+/**
+ * Bounds of the numeric flags: what the tool can honour. A count up to 10^8 keeps customer ids
+ * (`cust_00000000`…) in order; the rate is one the scheduler keeps (100,000 a second); durations,
+ * days and speeds keep event times and run lengths within sense.
+ */
+export const flagLimits = {
+  count: 100_000_000,
+  customers: 1_000_000,
+  ratePerMinute: { min: 0.001, max: 6_000_000 },
+  durationMinutes: { max: 5_256_000 }, // ten years
+  days: 36_500, // a century
+  speed: { max: 1_000_000 },
+  share: 1_000_000,
+} as const;
+
+/** An open-ended stream must have at least this much event time before the last one allowed. */
+const openEndedRoomMs = 366 * 86_400_000;
+
+/**
+ * Refuses a run whose event times would pass the last one allowed (9999-12-31T23:59:59.999Z):
+ * the message names --start and how far the run reaches; `lastMs` undefined is an open-ended
+ * stream, which needs a year of room.
+ */
+export function checkEventTimes(flags: SeedFlags, seed: ResolvedSeed, lastMs: number | undefined, reach: string): void {
+  const limit = new Date(maxEventTimeMs).toISOString();
+  const start = flags.start ?? new Date(seed.startMs).toISOString();
+  if (lastMs === undefined) {
+    if (seed.startMs + openEndedRoomMs <= maxEventTimeMs) return;
+    throw new UsageError(
+      `--start: a stream without --duration needs a year of event time before ${limit}, got '${start}'; give --duration or an earlier --start`,
+    );
+  }
+  if (lastMs <= maxEventTimeMs) return;
+  throw new UsageError(
+    `--start: event times would pass ${limit} (${reach} from '${start}'); give an earlier --start or a shorter run`,
+  );
+}
+
 /** `--delivery-timeout` bounds, seconds: librdkafka reads 0 as "never", and a day is plenty. */
 export const minDeliveryTimeoutSeconds = 1;
 export const maxDeliveryTimeoutSeconds = 86_400;
@@ -108,9 +147,13 @@ export function addSeedOptions(command: Command, startHelp: string): Command {
 
 export function parseMix(flags: MixFlags): RiskMix {
   const mix = {
-    low: flags.low === undefined ? defaultRiskMix.low : parseNonNegativeNumber('--low', flags.low),
-    medium: flags.medium === undefined ? defaultRiskMix.medium : parseNonNegativeNumber('--medium', flags.medium),
-    high: flags.high === undefined ? defaultRiskMix.high : parseNonNegativeNumber('--high', flags.high),
+    low: flags.low === undefined ? defaultRiskMix.low : parseNonNegativeNumber('--low', flags.low, flagLimits.share),
+    medium:
+      flags.medium === undefined
+        ? defaultRiskMix.medium
+        : parseNonNegativeNumber('--medium', flags.medium, flagLimits.share),
+    high:
+      flags.high === undefined ? defaultRiskMix.high : parseNonNegativeNumber('--high', flags.high, flagLimits.share),
   };
   if (mix.low + mix.medium + mix.high <= 0) {
     throw new UsageError(

@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { defaultOverlap } from '../../core/customer.ts';
 import { makeDrift } from '../../core/drift.ts';
+import { defaultIntervalMs } from '../../generator.ts';
 import { batchSize, writeBatch, sendBatch } from '../../modes/batch.ts';
 import { writeBatchParallel } from '../../modes/parallel-batch.ts';
 import { UsageError } from '../../errors.ts';
@@ -22,8 +23,10 @@ import {
   addOutputOptions,
   addSeedOptions,
   announceSeed,
+  checkEventTimes,
   checkOutputFlags,
   connectKafka,
+  flagLimits,
   loggerFor,
   openByteSink,
   parseMix,
@@ -88,8 +91,14 @@ Examples:
 }
 
 async function runBatchCommand(flags: BatchFlags, io: CliIo): Promise<number> {
-  const count = parsePositiveInteger('--count', flags.count);
+  const count = parsePositiveInteger('--count', flags.count, flagLimits.count);
   const seed = resolveSeed(flags, flags.seed === undefined ? Math.floor(io.now()) : Date.parse(seededDefaultStart));
+  checkEventTimes(
+    flags,
+    seed,
+    seed.startMs + (count - 1) * defaultIntervalMs,
+    `${count} records ${defaultIntervalMs / 1000} s apart`,
+  );
   const options: BatchOptions = {
     count,
     seed: seed.seed,
