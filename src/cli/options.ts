@@ -21,7 +21,7 @@ import { StreamSink } from '../sinks/stream.ts';
 import type { Sink } from '../sinks/types.ts';
 import type { CliIo } from './io.ts';
 import type { Logger } from './log.ts';
-import { parseMetricsPort } from './metrics.ts';
+import { parseMetricsHost, parseMetricsPort } from './metrics.ts';
 import { createLogger, logFormats } from './log.ts';
 import { parseBoundedNumber, parseFormat, parseNonNegativeNumber, parseSeed, parseShard, parseStart } from './parse.ts';
 import type { Shard } from '../core/shard.ts';
@@ -227,6 +227,7 @@ export function checkOutputFlags(flags: OutputFlags): void {
   parseDeliveryTimeoutMs(flags.deliveryTimeout);
   if (flags.kafkaServers !== undefined) parseKafkaServers(flags.kafkaServers);
   parseMetricsPort(flags);
+  parseMetricsHost(flags);
   if (flags.topic.trim() === '') throw new UsageError("--topic: expected a topic name, got ''");
 }
 
