@@ -16,7 +16,7 @@ import { FileSink } from '../sinks/file.ts';
 import { compressionCodecs, defaultDeliveryTimeoutMs, KafkaRecordSink } from '../sinks/kafka.ts';
 import type { CompressionCodec } from '../sinks/kafka.ts';
 import { EncodedRecordSink } from '../sinks/record-sink.ts';
-import type { RecordSink } from '../sinks/record-sink.ts';
+import type { DeliveryStats, RecordSink } from '../sinks/record-sink.ts';
 import { StreamSink } from '../sinks/stream.ts';
 import type { Sink } from '../sinks/types.ts';
 import type { CliIo } from './io.ts';
@@ -253,6 +253,25 @@ export function parseKafkaServers(raw: string): string {
   return servers.join(',');
 }
 
+/** Records handed to the destination with no verdict: a wait for them stopped early. */
+export function unconfirmedOf(stats: DeliveryStats): number {
+  return stats.sent - stats.acknowledged - stats.failed;
+}
+
+/** The line about records whose delivery is unknown (the wait for them was stopped). */
+export function unconfirmedMessage(unconfirmed: number): string {
+  return `${unconfirmed} records were still in flight when the wait for them was stopped: the broker may or may not have them`;
+}
+
+/** Tells the user, once, that the run is waiting for the verdict on records in flight. */
+export function announceWaiting(sink: KafkaRecordSink, logger: Logger): void {
+  sink.onWaiting = (inFlight, waitMs) => {
+    logger.info(
+      `waiting up to ${Math.ceil(waitMs / 1000)} s for the broker to acknowledge ${inFlight} records in flight; Ctrl-C again stops waiting`,
+    );
+  };
+}
+
 /** The summary's line about records that were not delivered, with what to check. */
 export function undeliveredMessage(failed: number, reason: string | undefined, flags: OutputFlags): string {
   return `${failed} records were not delivered (${reason ?? 'unknown error'}); check the broker and the topic, or give them longer with --delivery-timeout (now ${flags.deliveryTimeout} s)`;
@@ -298,6 +317,7 @@ export function connectKafka(flags: OutputFlags, io: CliIo): Promise<KafkaRecord
     deliveryTimeoutMs: parseDeliveryTimeoutMs(flags.deliveryTimeout),
     env: io.env,
     signal: io.signal,
+    stopWaiting: io.stopWaiting,
   });
 }
 

@@ -43,6 +43,11 @@ export interface KafkaSinkOptions {
   deliveryTimeoutMs?: number | undefined;
   /** Aborting it stops a connection attempt at once (a DatagenError INTERRUPTED). */
   signal?: AbortSignal | undefined;
+  /**
+   * Aborting it ends settle()'s wait for verdicts early: records still in flight then count as
+   * neither acknowledged nor failed (their fate is unknown).
+   */
+  stopWaiting?: AbortSignal | undefined;
   /** Any further librdkafka settings. */
   extraConfig?: Readonly<Record<string, string | number | boolean>> | undefined;
 }
@@ -161,6 +166,7 @@ export class KafkaRecordSink implements RecordSink {
   readonly #producer: NativeProducer;
   readonly #topic: string;
   readonly #deliveryTimeoutMs: number;
+  readonly #stopWaiting: AbortSignal | undefined;
   #sent = 0;
   #acknowledged = 0;
   #failed = 0;
@@ -171,11 +177,14 @@ export class KafkaRecordSink implements RecordSink {
   #closed: DeliveryStats | undefined;
   /** Called with each record's send latency (produce to acknowledgement), in ms. */
   onAcknowledged: ((latencyMs: number) => void) | undefined;
+  /** Called once when settle() is still waiting after a second: records in flight, most ms left. */
+  onWaiting: ((inFlight: number, waitMs: number) => void) | undefined;
 
   private constructor(producer: NativeProducer, options: KafkaSinkOptions) {
     this.#producer = producer;
     this.#topic = options.topic;
     this.#deliveryTimeoutMs = options.deliveryTimeoutMs ?? defaultDeliveryTimeoutMs;
+    this.#stopWaiting = options.stopWaiting;
     this.description = `Kafka topic '${options.topic}' at ${options.bootstrapServers}`;
     producer.on('delivery-report', (error: KafkaClientError | null | undefined, report: { opaque?: unknown }) => {
       if (error) {
@@ -298,12 +307,19 @@ export class KafkaRecordSink implements RecordSink {
   async settle(): Promise<DeliveryStats> {
     if (this.#closed !== undefined) return this.#closed;
     const waitMs = verdictWaitMs(this.#deliveryTimeoutMs);
-    const deadline = performance.now() + waitMs;
+    const started = performance.now();
+    const deadline = started + waitMs;
+    let announced = false;
     while (this.#awaitingVerdict() > 0 && performance.now() < deadline) {
+      if (this.#stopWaiting?.aborted === true) return this.stats; // the rest: fate unknown
+      if (!announced && performance.now() - started >= 1000) {
+        announced = true;
+        this.onWaiting?.(this.#awaitingVerdict(), Math.round(deadline - performance.now()));
+      }
       // flush() returns once librdkafka's queue is empty or its timeout passes; the delivery
       // reports then still travel to JavaScript (polled every 20 ms). Short slices keep the loop
       // watching the count.
-      const sliceMs = Math.max(1, Math.min(500, Math.ceil(deadline - performance.now())));
+      const sliceMs = Math.max(1, Math.min(200, Math.ceil(deadline - performance.now())));
       await new Promise<void>((resolve) => {
         this.#producer.flush(sliceMs, () => resolve());
       });
@@ -322,8 +338,10 @@ export class KafkaRecordSink implements RecordSink {
     if (this.#closed !== undefined) return this.#closed;
     const stats = await this.settle();
     this.#closed = stats;
+    // disconnect() first flushes for up to its timeout: nothing left to wait for once told to stop.
+    const flushMs = this.#stopWaiting?.aborted === true ? 100 : 5000;
     await new Promise<void>((resolve) => {
-      this.#producer.disconnect(5000, () => resolve());
+      this.#producer.disconnect(flushMs, () => resolve());
     });
     return stats;
   }

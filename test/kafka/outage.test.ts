@@ -6,7 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestBroker } from '../support/broker.ts';
 import { consume, startBroker } from '../support/broker.ts';
-import { runChild } from '../support/cli.ts';
+import { spawn } from 'node:child_process';
+import { binPath, runChild } from '../support/cli.ts';
+import type { CliResult } from '../support/cli.ts';
 
 let broker: TestBroker;
 let topicCount = 0;
@@ -87,4 +89,37 @@ describe('stream through a broker outage', () => {
     expect(new Set(keys).size).toBe(keys.length);
     expect(keys).toHaveLength(summary.acknowledged);
   }, 60_000);
+
+  it('Ctrl-C while the broker is down waits for the verdicts; Ctrl-C again stops waiting: in flight is neither delivered nor failed', async () => {
+    const topic = newTopic();
+    const args = ['stream', '--rate', '6000', '--seed', '22', '--kafka-servers', broker.bootstrap, '--topic', topic];
+    const child = spawn(process.execPath, [binPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<CliResult & { at: number }>((resolve) => {
+      child.on('close', (code) => resolve({ code: code ?? -1, stdout: '', stderr, at: performance.now() }));
+    });
+    await sleep(1500);
+    broker.down();
+    await sleep(1500);
+    child.kill('SIGINT'); // stops generating; the client still holds what the broker has not taken
+    await sleep(2000);
+    expect(stderr).toMatch(
+      /waiting up to \d+ s for the broker to acknowledge \d+ records in flight; Ctrl-C again stops waiting/,
+    );
+    const secondAt = performance.now();
+    child.kill('SIGINT');
+    const result = await exited;
+    broker.up();
+    expect(result.at - secondAt).toBeLessThan(1500);
+    expect(result.code).toBe(1);
+    const summary = summaryOf(result.stderr);
+    expect(summary.failed).toBe(0);
+    const unknown = summary.generated - summary.acknowledged;
+    expect(unknown).toBeGreaterThan(0);
+    expect(result.stderr).toContain(`${unknown} records were still in flight when the wait for them was stopped`);
+    const keys = (await consume(broker.bootstrap, topic)).map((m) => m.key);
+    expect(keys.length).toBeGreaterThanOrEqual(summary.acknowledged);
+    expect(keys.length).toBeLessThanOrEqual(summary.generated);
+  }, 30_000);
 });

@@ -23,6 +23,7 @@ import {
   addOutputOptions,
   addSeedOptions,
   announceSeed,
+  announceWaiting,
   checkEventTimes,
   checkOutputFlags,
   connectKafka,
@@ -33,6 +34,8 @@ import {
   resolveFormat,
   resolveSeed,
   undeliveredMessage,
+  unconfirmedMessage,
+  unconfirmedOf,
 } from '../options.ts';
 import { parseDirection, parsePositiveInteger, parseUnitInterval } from '../parse.ts';
 import { createProgress } from '../progress.ts';
@@ -218,6 +221,7 @@ async function batchToKafka(
   const quiet = flags.quiet === true;
   const sink = await connectKafka(flags, io);
   announceSeed(logger, seed);
+  announceWaiting(sink, logger);
   const active = await startRunMetrics(flags, logger, () => sink.stats);
   active?.metrics.setDriftFactor(options.drift?.factor ?? 0);
   if (active !== undefined) sink.onAcknowledged = (latencyMs) => active.metrics.observeSendLatency(latencyMs);
@@ -250,11 +254,11 @@ async function batchToKafka(
   const stopped = result.interrupted ? `; interrupted by ${String(io.signal?.reason ?? 'signal')}` : '';
   const summary = `generated ${result.generated}, acknowledged ${stats.acknowledged}, failed ${stats.failed}; ${sink.description}; ${seconds.toFixed(1)} s, ${Math.round(stats.acknowledged / seconds)} records/s; seed ${seed.seed}${stopped}`;
   const fields = { generated: result.generated, ...stats, destination: sink.description, seconds, seed: seed.seed };
-  if (stats.failed > 0 || result.interrupted) logger.warn(summary, fields);
+  const unconfirmed = unconfirmedOf(stats);
+  if (stats.failed > 0 || unconfirmed > 0 || result.interrupted) logger.warn(summary, fields);
   else logger.info(summary, fields);
-  if (stats.failed > 0) {
-    logger.error(undeliveredMessage(stats.failed, sink.lastError, flags));
-    return exitCodes.failure;
-  }
+  if (stats.failed > 0) logger.error(undeliveredMessage(stats.failed, sink.lastError, flags));
+  if (unconfirmed > 0) logger.error(unconfirmedMessage(unconfirmed));
+  if (stats.failed > 0 || unconfirmed > 0) return exitCodes.failure;
   return result.interrupted ? interruptExitCode(io.signal) : exitCodes.ok;
 }
