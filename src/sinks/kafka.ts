@@ -412,7 +412,7 @@ function requestTimeoutMs(deliveryTimeoutMs: number): number {
 
 /**
  * Connects a producer: waits for its first metadata answer, in attempts of at most
- * connectAttemptMs, each with a new producer. The client's metadata wait occupies a native thread
+ * longestConnectAttemptMs, each with a new producer. The client's metadata wait occupies a native thread
  * that nothing can cut short and that keeps the process from exiting, so short attempts are what
  * let Ctrl-C stop at once. The client's complaints meanwhile decide early: a rejected TLS or SASL
  * handshake is a setting to fix, not an outage to wait out.
@@ -425,8 +425,13 @@ async function connectProducer(
   const timeout = options.connectTimeoutMs ?? 10_000;
   const deadline = performance.now() + timeout;
   let lastFailure: string | undefined;
-  for (;;) {
-    const attemptMs = Math.max(1, Math.min(connectAttemptMs, Math.ceil(deadline - performance.now())));
+  for (let attempt = 1; ; attempt++) {
+    // The first attempt is short, so that Ctrl-C soon after the start stops at once; later ones
+    // leave a slow cluster (TLS and SASL over a long round trip) time to answer.
+    const attemptMs = Math.max(
+      1,
+      Math.min(attempt === 1 ? 1000 : longestConnectAttemptMs, Math.ceil(deadline - performance.now())),
+    );
     const producer = createProducer();
     const outcome = await connectOnce(producer, options, attemptMs, interrupted);
     if (outcome.connected) return producer;
@@ -441,7 +446,7 @@ async function connectProducer(
 }
 
 /** Longest single connection attempt: how long Ctrl-C may wait while a broker does not answer. */
-const connectAttemptMs = 1000;
+const longestConnectAttemptMs = 2000;
 
 type ConnectOutcome = { connected: true } | { connected: false; failure: string | undefined };
 

@@ -51,7 +51,7 @@ describe('Kafka connection failures', () => {
     expect(result.stderr).toContain('--output FILE|-');
   });
 
-  it('Ctrl-C while a broker does not answer: stops within a second and prints the summary', async () => {
+  it('Ctrl-C while a broker does not answer: stops within two seconds and prints the summary', async () => {
     const silent = createServer(() => undefined); // accepts connections, never answers
     const port = await listen(silent);
     try {
@@ -60,7 +60,7 @@ describe('Kafka connection failures', () => {
         signal: 'SIGINT',
         afterMs: 1500,
       });
-      expect(performance.now() - started).toBeLessThan(1500 + 1500);
+      expect(performance.now() - started).toBeLessThan(1500 + 2500); // not the 10 s connect timeout
       expect(result.code).toBe(130);
       expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
       expect(result.stderr).toContain(
