@@ -8,7 +8,7 @@ import { covariateFeatures, driftKinds, driftShapeTypes, recurringPeriods } from
 import type { RiskMix } from '../core/profiles.ts';
 import { normaliseRiskMix } from '../core/profiles.ts';
 import { UsageError } from '../errors.ts';
-import { resolveFormat } from './options.ts';
+import { flagLimits, resolveFormat } from './options.ts';
 import { parseDirection, parsePositiveFraction, parseUnitInterval } from './parse.ts';
 
 export interface DriftScheduleFlags {
@@ -19,9 +19,12 @@ export interface DriftScheduleFlags {
   period: string;
   magnitude: string;
   direction: string;
-  targetMix: string;
-  features: string;
+  /** Absent unless given (the defaults apply to the kinds that use them). */
+  targetMix?: string | undefined;
+  features?: string | undefined;
 }
+
+const defaultTargetMix = '10/30/60';
 
 export interface DriftOutputFlags {
   manifest?: string;
@@ -40,8 +43,8 @@ export function addDriftScheduleOptions(command: Command): Command {
     .option('--period <cycle>', `recurring: ${Object.keys(recurringPeriods).join(' or ')}`, 'daily')
     .option('--magnitude <m>', 'strength when fully on, 0..1', '1')
     .option('--direction <d>', '1 riskier/up, -1 healthier/down', '1')
-    .option('--target-mix <l/m/h>', 'prior: mix at full strength', '10/30/60')
-    .option('--features <list>', 'covariate: the features whose drivers move', covariateFeatures.join(','));
+    .option('--target-mix <l/m/h>', `prior: mix at full strength (default ${defaultTargetMix})`)
+    .option('--features <list>', 'covariate: features whose drivers move (default: all)');
 }
 
 export function addDriftOutputOptions(command: Command): Command {
@@ -57,8 +60,14 @@ export function parseDriftComponents(flags: DriftScheduleFlags): DriftComponent[
   const shape = parseShape(flags);
   const magnitude = parsePositiveFraction('--magnitude', flags.magnitude);
   const direction = parseDirection('--direction', flags.direction);
-  const targetMix = parseTargetMix(flags.targetMix);
-  const features: CovariateFeature[] = parseList('--features', flags.features, covariateFeatures);
+  const targetMix = parseTargetMix(flags.targetMix ?? defaultTargetMix);
+  const features: CovariateFeature[] = parseList(
+    '--features',
+    flags.features ?? covariateFeatures.join(','),
+    covariateFeatures,
+  );
+  refuseUnused(flags.features, '--features', 'covariate', kinds, flags.kind);
+  refuseUnused(flags.targetMix, '--target-mix', 'prior', kinds, flags.kind);
   return kinds.map((kind: DriftKind) => ({
     kind,
     shape,
@@ -105,7 +114,21 @@ function parseList<T extends string>(flag: string, raw: string, allowed: readonl
     return match;
   });
   if (picked.length === 0) throw new UsageError(`${flag}: expected a list of ${allowed.join(', ')}, got '${raw}'`);
-  return [...new Set(picked)];
+  const twice = picked.find((item, i) => picked.indexOf(item) !== i);
+  if (twice !== undefined) throw new UsageError(`${flag}: '${twice}' is listed twice in '${raw}'`);
+  return picked;
+}
+
+/** A flag that only one kind of drift reads, given without that kind, would be silently ignored. */
+function refuseUnused(
+  value: string | undefined,
+  flag: string,
+  kind: DriftKind,
+  kinds: readonly DriftKind[],
+  rawKinds: string,
+): void {
+  if (value === undefined || kinds.includes(kind)) return;
+  throw new UsageError(`${flag}: applies to --kind ${kind} only, got ${flag} '${value}' with --kind '${rawKinds}'`);
 }
 
 function parseShape(flags: DriftScheduleFlags): DriftShape {
@@ -131,6 +154,9 @@ function parseShape(flags: DriftScheduleFlags): DriftShape {
 /** `10/30/60` (any non-negative weights, normalised). */
 function parseTargetMix(raw: string): RiskMix {
   const parts = raw.split('/').map((part) => (/^\d+(\.\d+)?$/.test(part.trim()) ? Number(part) : Number.NaN));
+  if (parts.some((part) => part > flagLimits.share)) {
+    throw new UsageError(`--target-mix: expected shares up to ${flagLimits.share} each, got '${raw}'`);
+  }
   const [low, medium, high] = parts;
   if (
     parts.length !== 3 ||

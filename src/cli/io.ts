@@ -7,6 +7,8 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Aborted on Ctrl-C / SIGTERM; its reason is the signal name. */
   readonly signal?: AbortSignal | undefined;
+  /** Aborted on a second Ctrl-C / SIGTERM: stop waiting for the verdict on records in flight. */
+  readonly stopWaiting?: AbortSignal | undefined;
   /** Wall clock, for the default start time and the summary. */
   readonly now: () => number;
 }

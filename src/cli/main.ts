@@ -6,9 +6,15 @@
  */
 import { run } from './program.ts';
 
+// The first signal stops generating (what is in flight is still delivered); the second stops
+// waiting for that; a third gets the default action.
 const controller = new AbortController();
+const impatience = new AbortController();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => controller.abort(signal));
+  process.once(signal, () => {
+    controller.abort(signal);
+    for (const again of ['SIGINT', 'SIGTERM'] as const) process.once(again, () => impatience.abort(again));
+  });
 }
 
 // A reader that goes away (`churn-datagen --help | head`) is not an error: the output sinks notice
@@ -24,5 +30,10 @@ process.exitCode = await run(process.argv.slice(2), {
   stderr: process.stderr,
   env: process.env,
   signal: controller.signal,
+  stopWaiting: impatience.signal,
   now: Date.now,
 });
+// Everything is written and reported by now. A Kafka connection attempt given up on (Ctrl-C, a
+// rejected TLS or SASL handshake) still occupies a native thread until its own timeout; it must
+// not keep the process alive after the command has finished.
+setTimeout(() => process.exit(), 200).unref();

@@ -1,4 +1,5 @@
 /** --metrics-port / --metrics-host: serve a run's Prometheus metrics while it runs. */
+import { isIP } from 'node:net';
 import type { RecordObserver } from '../modes/encoded-output.ts';
 import { UsageError } from '../errors.ts';
 import type { MetricsServer } from '../metrics/metrics.ts';
@@ -26,6 +27,16 @@ export function parseMetricsPort(flags: MetricsFlags): number | undefined {
   if (!(port >= 0 && port <= 65535))
     throw new UsageError(`--metrics-port: expected a port number from 0 to 65535, got '${flags.metricsPort}'`);
   return port;
+}
+
+/** Validates the form of --metrics-host (an IP address or a host name) before anything starts. */
+export function parseMetricsHost(flags: MetricsFlags): string {
+  const host = flags.metricsHost;
+  const hostName = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+  if (isIP(host) === 0 && !hostName.test(host)) {
+    throw new UsageError(`--metrics-host: expected an IP address or a host name, got '${host}'`);
+  }
+  return host;
 }
 
 /** Starts the metrics server if --metrics-port was given; undefined otherwise. */

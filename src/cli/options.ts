@@ -9,31 +9,74 @@ import { formatFromPath, createEncoder, fileFormats } from '../encoders/index.ts
 import type { FileFormat, OptionalField } from '../encoders/index.ts';
 import { ParquetRecordSink } from '../sinks/parquet.ts';
 import { DatagenError, UsageError } from '../errors.ts';
+import { maxEventTimeMs } from '../core/time.ts';
 import { randomSeed } from '../generator.ts';
 import { EncodedOutput } from '../modes/encoded-output.ts';
 import { FileSink } from '../sinks/file.ts';
-import { compressionCodecs, KafkaRecordSink } from '../sinks/kafka.ts';
+import { compressionCodecs, defaultDeliveryTimeoutMs, KafkaRecordSink } from '../sinks/kafka.ts';
 import type { CompressionCodec } from '../sinks/kafka.ts';
 import { EncodedRecordSink } from '../sinks/record-sink.ts';
-import type { RecordSink } from '../sinks/record-sink.ts';
+import type { DeliveryStats, RecordSink } from '../sinks/record-sink.ts';
 import { StreamSink } from '../sinks/stream.ts';
 import type { Sink } from '../sinks/types.ts';
 import type { CliIo } from './io.ts';
 import type { Logger } from './log.ts';
-import { parseMetricsPort } from './metrics.ts';
+import { parseMetricsHost, parseMetricsPort } from './metrics.ts';
 import { createLogger, logFormats } from './log.ts';
-import { parseFormat, parseNonNegativeNumber, parseSeed, parseShard, parseStart } from './parse.ts';
+import { parseBoundedNumber, parseFormat, parseNonNegativeNumber, parseSeed, parseShard, parseStart } from './parse.ts';
 import type { Shard } from '../core/shard.ts';
 import { wholeShard } from '../core/shard.ts';
 
 export const defaultTopic = 'ml.predictions';
 export const defaultKafkaServers = 'localhost:9092';
+/**
+ * Bounds of the numeric flags: what the tool can honour. A count up to 10^8 keeps customer ids
+ * (`cust_00000000`…) in order; the rate is one the scheduler keeps (100,000 a second); durations,
+ * days and speeds keep event times and run lengths within sense.
+ */
+export const flagLimits = {
+  count: 100_000_000,
+  customers: 1_000_000,
+  ratePerMinute: { min: 0.001, max: 6_000_000 },
+  durationMinutes: { max: 5_256_000 }, // ten years
+  days: 36_500, // a century
+  speed: { max: 1_000_000 },
+  share: 1_000_000,
+} as const;
+
+/** An open-ended stream must have at least this much event time before the last one allowed. */
+const openEndedRoomMs = 366 * 86_400_000;
+
+/**
+ * Refuses a run whose event times would pass the last one allowed (9999-12-31T23:59:59.999Z):
+ * the message names --start and how far the run reaches; `lastMs` undefined is an open-ended
+ * stream, which needs a year of room.
+ */
+export function checkEventTimes(flags: SeedFlags, seed: ResolvedSeed, lastMs: number | undefined, reach: string): void {
+  const limit = new Date(maxEventTimeMs).toISOString();
+  const start = flags.start ?? new Date(seed.startMs).toISOString();
+  if (lastMs === undefined) {
+    if (seed.startMs + openEndedRoomMs <= maxEventTimeMs) return;
+    throw new UsageError(
+      `--start: a stream without --duration needs a year of event time before ${limit}, got '${start}'; give --duration or an earlier --start`,
+    );
+  }
+  if (lastMs <= maxEventTimeMs) return;
+  throw new UsageError(
+    `--start: event times would pass ${limit} (${reach} from '${start}'); give an earlier --start or a shorter run`,
+  );
+}
+
+/** `--delivery-timeout` bounds, seconds: librdkafka reads 0 as "never", and a day is plenty. */
+export const minDeliveryTimeoutSeconds = 1;
+export const maxDeliveryTimeoutSeconds = 86_400;
 
 export interface OutputFlags {
   output?: string;
   format?: string;
   kafkaServers?: string;
   topic: string;
+  deliveryTimeout: string;
   compression: string;
   quiet?: boolean;
   verbose?: boolean;
@@ -77,6 +120,11 @@ export function addOutputOptions(command: Command, kafkaIsDefault: boolean): Com
     )
     .option('--topic <name>', 'Kafka topic', defaultTopic)
     .option('--compression <codec>', `Kafka compression: ${compressionCodecs.join(', ')}`, 'lz4')
+    .option(
+      '--delivery-timeout <seconds>',
+      `Kafka: a record not acknowledged within this long (retries included) is reported failed; at the end, the wait for the verdict on records in flight (${minDeliveryTimeoutSeconds} to ${maxDeliveryTimeoutSeconds})`,
+      String(defaultDeliveryTimeoutMs / 1000),
+    )
     .option('--quiet', 'nothing on stderr but warnings and errors')
     .option('--verbose', 'more detail on stderr (settings, timings)')
     .option('--log-format <format>', `messages on stderr as ${logFormats.join(' or ')} lines`, 'text')
@@ -99,9 +147,13 @@ export function addSeedOptions(command: Command, startHelp: string): Command {
 
 export function parseMix(flags: MixFlags): RiskMix {
   const mix = {
-    low: flags.low === undefined ? defaultRiskMix.low : parseNonNegativeNumber('--low', flags.low),
-    medium: flags.medium === undefined ? defaultRiskMix.medium : parseNonNegativeNumber('--medium', flags.medium),
-    high: flags.high === undefined ? defaultRiskMix.high : parseNonNegativeNumber('--high', flags.high),
+    low: flags.low === undefined ? defaultRiskMix.low : parseNonNegativeNumber('--low', flags.low, flagLimits.share),
+    medium:
+      flags.medium === undefined
+        ? defaultRiskMix.medium
+        : parseNonNegativeNumber('--medium', flags.medium, flagLimits.share),
+    high:
+      flags.high === undefined ? defaultRiskMix.high : parseNonNegativeNumber('--high', flags.high, flagLimits.share),
   };
   if (mix.low + mix.medium + mix.high <= 0) {
     throw new UsageError(
@@ -114,6 +166,7 @@ export function parseMix(flags: MixFlags): RiskMix {
 export interface ResolvedSeed {
   seed: number;
   seedGiven: boolean;
+  startGiven: boolean;
   startMs: number;
   shard: Shard;
 }
@@ -127,11 +180,12 @@ export function resolveSeed(flags: SeedFlags, fallbackStartMs: number): Resolved
   if (shard.count > 1 && (flags.seed === undefined || flags.start === undefined)) {
     throw new UsageError('--shard: needs --seed and --start, the same in every shard, so the shards make one dataset');
   }
-  return { seed, seedGiven, startMs, shard };
+  return { seed, seedGiven, startGiven: flags.start !== undefined, startMs, shard };
 }
 
+/** Unless both were given, the flags that replay this run: `--seed S --start T`. */
 export function announceSeed(logger: Logger, resolved: ResolvedSeed): void {
-  if (resolved.seedGiven) return;
+  if (resolved.seedGiven && resolved.startGiven) return;
   const start = new Date(resolved.startMs).toISOString();
   logger.info(`seed ${resolved.seed} (replay with --seed ${resolved.seed} --start ${start})`, {
     seed: resolved.seed,
@@ -170,8 +224,57 @@ export function checkOutputFlags(flags: OutputFlags): void {
   if (flags.output !== undefined) resolveFormat(flags.output, flags.format);
   else if (flags.format !== undefined) parseFormat('--format', flags.format);
   parseCompression(flags.compression);
+  parseDeliveryTimeoutMs(flags.deliveryTimeout);
+  if (flags.kafkaServers !== undefined) parseKafkaServers(flags.kafkaServers);
   parseMetricsPort(flags);
+  parseMetricsHost(flags);
   if (flags.topic.trim() === '') throw new UsageError("--topic: expected a topic name, got ''");
+}
+
+/** `--delivery-timeout` in seconds (fractions allowed), as milliseconds. */
+export function parseDeliveryTimeoutMs(raw: string): number {
+  return Math.round(
+    parseBoundedNumber('--delivery-timeout', raw, minDeliveryTimeoutSeconds, maxDeliveryTimeoutSeconds) * 1000,
+  );
+}
+
+/** A comma-separated host:port list (the port may be left out: 9092). */
+export function parseKafkaServers(raw: string): string {
+  const servers = raw.split(',').map((server) => server.trim());
+  const valid = (server: string): boolean => {
+    const match = /^(?:[a-z_]+:\/\/)?(\[[0-9a-f:.]+\]|[^\s:/[\]]+)(?::(\d+))?$/i.exec(server);
+    if (match === null) return false;
+    const port = match[2] === undefined ? 9092 : Number(match[2]);
+    return port >= 1 && port <= 65535;
+  };
+  if (!servers.every(valid)) {
+    throw new UsageError(`--kafka-servers: expected a comma-separated list of host:port, got '${raw}'`);
+  }
+  return servers.join(',');
+}
+
+/** Records handed to the destination with no verdict: a wait for them stopped early. */
+export function unconfirmedOf(stats: DeliveryStats): number {
+  return stats.sent - stats.acknowledged - stats.failed;
+}
+
+/** The line about records whose delivery is unknown (the wait for them was stopped). */
+export function unconfirmedMessage(unconfirmed: number): string {
+  return `${unconfirmed} records were still in flight when the wait for them was stopped: the broker may or may not have them`;
+}
+
+/** Tells the user, once, that the run is waiting for the verdict on records in flight. */
+export function announceWaiting(sink: KafkaRecordSink, logger: Logger): void {
+  sink.onWaiting = (inFlight, waitMs) => {
+    logger.info(
+      `waiting up to ${Math.ceil(waitMs / 1000)} s for the broker to acknowledge ${inFlight} records in flight; Ctrl-C again stops waiting`,
+    );
+  };
+}
+
+/** The summary's line about records that were not delivered, with what to check. */
+export function undeliveredMessage(failed: number, reason: string | undefined, flags: OutputFlags): string {
+  return `${failed} records were not delivered (${reason ?? 'unknown error'}); check the broker and the topic, or give them longer with --delivery-timeout (now ${flags.deliveryTimeout} s)`;
 }
 
 /** Opens the byte sink of `flag` (--output by default); bad paths are usage errors naming it. */
@@ -211,7 +314,10 @@ export function connectKafka(flags: OutputFlags, io: CliIo): Promise<KafkaRecord
     bootstrapServers: kafkaServers(flags, io),
     topic: flags.topic,
     compression: parseCompression(flags.compression),
+    deliveryTimeoutMs: parseDeliveryTimeoutMs(flags.deliveryTimeout),
     env: io.env,
+    signal: io.signal,
+    stopWaiting: io.stopWaiting,
   });
 }
 

@@ -11,8 +11,9 @@ import { makeShard } from '../core/shard.ts';
 
 const DECIMAL = /^\+?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
-export function parsePositiveInteger(flag: string, raw: string): number {
+export function parsePositiveInteger(flag: string, raw: string, max?: number): number {
   const value = DECIMAL.test(raw) ? Number(raw) : Number.NaN;
+  if (max !== undefined && value > max) throw invalid(flag, raw, `a positive integer up to ${max}`);
   if (!Number.isSafeInteger(value) || value <= 0) throw invalid(flag, raw, 'a positive integer');
   return value;
 }
@@ -24,8 +25,9 @@ export function parseSeed(flag: string, raw: string): number {
   return value;
 }
 
-export function parseNonNegativeNumber(flag: string, raw: string): number {
+export function parseNonNegativeNumber(flag: string, raw: string, max?: number): number {
   const value = DECIMAL.test(raw) ? Number(raw) : Number.NaN;
+  if (max !== undefined && value > max) throw invalid(flag, raw, `a non-negative number up to ${max}`);
   if (!Number.isFinite(value)) throw invalid(flag, raw, 'a non-negative number');
   return value;
 }
@@ -71,15 +73,27 @@ function invalid(flag: string, raw: string, expected: string): UsageError {
   return new UsageError(`${flag}: expected ${expected}, got '${raw}'`);
 }
 
-/** A positive number; fractions allowed (`--duration 0.5` is 30 seconds). */
-export function parsePositiveNumber(flag: string, raw: string): number {
+/** A number from `min` to `max` (fractions allowed); the message states the range. */
+export function parseBoundedNumber(flag: string, raw: string, min: number, max: number): number {
   const value = DECIMAL.test(raw) ? Number(raw) : Number.NaN;
+  if (!(value >= min && value <= max)) throw invalid(flag, raw, `a number from ${min} to ${max}`);
+  return value;
+}
+
+/** A positive number; fractions allowed (`--duration 0.5` is 30 seconds). */
+export function parsePositiveNumber(flag: string, raw: string, bounds: { min?: number; max?: number } = {}): number {
+  const value = DECIMAL.test(raw) ? Number(raw) : Number.NaN;
+  const { min, max } = bounds;
+  if ((max !== undefined && value > max) || (min !== undefined && value > 0 && value < min)) {
+    throw invalid(flag, raw, `a number from ${min ?? 'above 0'} to ${max ?? 'any'}`);
+  }
   if (!Number.isFinite(value) || value <= 0) throw invalid(flag, raw, 'a positive number');
   return value;
 }
 
-export function parseNonNegativeInteger(flag: string, raw: string): number {
+export function parseNonNegativeInteger(flag: string, raw: string, max?: number): number {
   const value = DECIMAL.test(raw) ? Number(raw) : Number.NaN;
+  if (max !== undefined && value > max) throw invalid(flag, raw, `a non-negative integer up to ${max}`);
   if (!Number.isSafeInteger(value) || value < 0) throw invalid(flag, raw, 'a non-negative integer');
   return value;
 }

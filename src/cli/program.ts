@@ -6,11 +6,12 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { DatagenError, UsageError } from '../errors.ts';
 import { registerBatch } from './commands/batch.ts';
+import { registerDoctor } from './commands/doctor.ts';
 import { registerLifecycle } from './commands/lifecycle.ts';
 import { registerReport } from './commands/report.ts';
 import { registerStream } from './commands/stream.ts';
 import type { CliIo } from './io.ts';
-import { exitCodes } from './io.ts';
+import { exitCodes, interruptExitCode } from './io.ts';
 import type { Logger } from './log.ts';
 import { createLogger, logFormatOf } from './log.ts';
 
@@ -38,7 +39,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       `
 Kafka: --kafka-servers (default $KAFKA_BOOTSTRAP_SERVERS, else localhost:9092), --topic (default
 ml.predictions); SASL/TLS settings come from KAFKA_* environment variables (see README).
-Run 'churn-datagen <mode> --help' for a mode's flags and examples.`,
+Run 'churn-datagen <mode> --help' for a mode's flags and examples, 'churn-datagen doctor' to check
+whether Kafka support is available.`,
     );
   const setExitCode = (code: number): void => {
     exitCode = code;
@@ -47,6 +49,7 @@ Run 'churn-datagen <mode> --help' for a mode's flags and examples.`,
   registerLifecycle(program, io, setExitCode);
   registerBatch(program, io, setExitCode);
   registerReport(program, io, setExitCode);
+  registerDoctor(program, io, setExitCode, version);
 
   if (argv.length === 0) {
     program.outputHelp({ error: true });
@@ -56,13 +59,13 @@ Run 'churn-datagen <mode> --help' for a mode's flags and examples.`,
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (error) {
-    return report(error, createLogger(io.stderr, { format: logFormatOf(argv), now: io.now }));
+    return report(error, createLogger(io.stderr, { format: logFormatOf(argv), now: io.now }), io.signal);
   }
 }
 
 // --- internal ---
 
-function report(error: unknown, logger: Logger): number {
+function report(error: unknown, logger: Logger, signal: AbortSignal | undefined): number {
   if (error instanceof CommanderError) {
     if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code)) return exitCodes.ok;
     logger.error(error.message.replace(/^error: /, '').replace(/\n/g, ' '));
@@ -71,6 +74,10 @@ function report(error: unknown, logger: Logger): number {
   if (error instanceof UsageError) {
     logger.error(error.message);
     return exitCodes.usage;
+  }
+  if (error instanceof DatagenError && error.code === 'INTERRUPTED') {
+    logger.warn(error.message);
+    return interruptExitCode(signal);
   }
   if (error instanceof DatagenError) {
     logger.error(error.message);

@@ -13,7 +13,17 @@ import type { CliIo } from './io.ts';
 import { exitCodes } from './io.ts';
 import type { Logger } from './log.ts';
 import type { OutputFlags, ResolvedSeed } from './options.ts';
-import { announceSeed, connectKafka, loggerFor, openByteSink, openRecordSink } from './options.ts';
+import {
+  announceSeed,
+  announceWaiting,
+  connectKafka,
+  loggerFor,
+  openByteSink,
+  openRecordSink,
+  undeliveredMessage,
+  unconfirmedMessage,
+  unconfirmedOf,
+} from './options.ts';
 import type { DriftManifest } from '../core/manifest.ts';
 import type { DriftSchedule } from '../core/drift-schedule.ts';
 import type { RecordSink } from '../sinks/record-sink.ts';
@@ -58,6 +68,7 @@ export async function runTimedCommand(options: TimedCommandOptions, io: CliIo): 
   if (active !== undefined && sink instanceof KafkaRecordSink) {
     sink.onAcknowledged = (latencyMs) => active.metrics.observeSendLatency(latencyMs);
   }
+  for (const kafka of [sink, controlSink]) if (kafka instanceof KafkaRecordSink) announceWaiting(kafka, logger);
 
   let latest: TimedProgress | undefined;
   const status = new StatusLine(io, logger, options.askedPerMinute);
@@ -95,6 +106,7 @@ export async function runTimedCommand(options: TimedCommandOptions, io: CliIo): 
       : `; control: acknowledged ${controlStats.acknowledged}, failed ${controlStats.failed}; ${controlSink.description}`;
   const summary = `generated ${generated}, acknowledged ${stats.acknowledged}, failed ${stats.failed}; ${sink.description}; ${seconds.toFixed(1)} s, ${pace}; seed ${seed.seed}${stopped}${control}`;
   const failed = stats.failed + (controlStats?.failed ?? 0);
+  const unconfirmed = unconfirmedOf(stats) + (controlStats === undefined ? 0 : unconfirmedOf(controlStats));
   const fields = {
     generated,
     ...stats,
@@ -109,18 +121,18 @@ export async function runTimedCommand(options: TimedCommandOptions, io: CliIo): 
     controlFailed: controlStats?.failed,
     controlDestination: controlSink?.description,
   };
-  if (failed > 0) logger.warn(summary, fields);
+  if (failed > 0 || unconfirmed > 0) logger.warn(summary, fields);
   else logger.info(summary, fields);
   logger.debug(
     `lateness p50 ${result.lateness.p50.toFixed(2)} ms, p99 ${result.lateness.p99.toFixed(2)} ms, max ${result.lateness.max.toFixed(1)} ms`,
   );
   if (failed > 0) {
     const failing = stats.failed > 0 ? sink : controlSink;
-    const reason = failing instanceof KafkaRecordSink ? (failing.lastError ?? 'unknown error') : 'write error';
-    logger.error(`${failed} records were not delivered (${reason}); check the broker and the topic`);
-    return exitCodes.failure;
+    const reason = failing instanceof KafkaRecordSink ? failing.lastError : 'write error';
+    logger.error(undeliveredMessage(failed, reason, flags));
   }
-  return exitCodes.ok;
+  if (unconfirmed > 0) logger.error(unconfirmedMessage(unconfirmed));
+  return failed > 0 || unconfirmed > 0 ? exitCodes.failure : exitCodes.ok;
 }
 
 /** Opens the control stream's destination: a file or stdout, or a topic on the same cluster. */

@@ -6,6 +6,9 @@
  * The client is a native optional dependency, loaded only here and only when Kafka is used, so
  * file and stdout output never depend on it.
  */
+import { lookup } from 'node:dns/promises';
+import { createRequire } from 'node:module';
+import { createConnection } from 'node:net';
 import type { CustomerRecord } from '../core/schema.ts';
 import { encodeJsonObject } from '../encoders/json.ts';
 import { formatProgress } from '../encoders/number-format.ts';
@@ -31,10 +34,20 @@ export interface KafkaSinkOptions {
   env?: Readonly<Record<string, string | undefined>> | undefined;
   /** Give up connecting after this long. Default 10 s. */
   connectTimeoutMs?: number | undefined;
-  /** A record not acknowledged within this long (retries included) fails. Default 120 s. */
+  /**
+   * A record the cluster has not acknowledged within this long after it was produced (retries
+   * included) is reported failed by the client (librdkafka `message.timeout.ms`). Default 120 s.
+   * settle() and close() wait for the client's verdict on every record, at most
+   * verdictWaitMs(deliveryTimeoutMs) after the last one was produced.
+   */
   deliveryTimeoutMs?: number | undefined;
-  /** On close, wait at most this long for records in flight; the rest count as failed. Default 30 s. */
-  flushTimeoutMs?: number | undefined;
+  /** Aborting it stops a connection attempt at once (a DatagenError INTERRUPTED). */
+  signal?: AbortSignal | undefined;
+  /**
+   * Aborting it ends settle()'s wait for verdicts early: records still in flight then count as
+   * neither acknowledged nor failed (their fate is unknown).
+   */
+  stopWaiting?: AbortSignal | undefined;
   /** Any further librdkafka settings. */
   extraConfig?: Readonly<Record<string, string | number | boolean>> | undefined;
 }
@@ -94,6 +107,12 @@ interface KafkaClientError {
   code?: number;
 }
 
+interface KafkaLogEvent {
+  severity: number;
+  fac: string;
+  message: string;
+}
+
 interface NativeProducer {
   connect(
     options: { timeout: number; topic?: string },
@@ -106,6 +125,8 @@ interface NativeProducer {
     listener: (error: KafkaClientError | null | undefined, report: { opaque?: unknown }) => void,
   ): unknown;
   on(event: 'event.error', listener: (error: KafkaClientError) => void): unknown;
+  on(event: 'event.log', listener: (log: KafkaLogEvent) => void): unknown;
+  poll(): unknown;
   produce(
     topic: string,
     partition: null,
@@ -121,34 +142,54 @@ interface NativeProducer {
 
 interface KafkaModule {
   Producer: new (config: Record<string, unknown>) => NativeProducer;
+  librdkafkaVersion?: string;
 }
 
 /** The optional native client's package name. */
 export const kafkaClientPackage = '@confluentinc/kafka-javascript';
+
+/** Default of `deliveryTimeoutMs` (the CLI's `--delivery-timeout`). */
+export const defaultDeliveryTimeoutMs = 120_000;
+
+/**
+ * How long after the last record was produced the client's verdict on every record is due: the
+ * delivery timeout, then one request timeout (a request in flight when the delivery timeout runs
+ * out is settled by its answer or by its own timeout), then a margin for the client's timeout scan.
+ */
+export function verdictWaitMs(deliveryTimeoutMs: number): number {
+  return deliveryTimeoutMs + requestTimeoutMs(deliveryTimeoutMs) + 5_000;
+}
 
 export class KafkaRecordSink implements RecordSink {
   readonly description: string;
   readonly closedByReader = false;
   readonly #producer: NativeProducer;
   readonly #topic: string;
-  readonly #flushTimeoutMs: number;
+  readonly #deliveryTimeoutMs: number;
+  readonly #stopWaiting: AbortSignal | undefined;
   #sent = 0;
   #acknowledged = 0;
   #failed = 0;
-  #lastError: string | undefined;
+  /** Why the last record failed, as the client reported it. */
+  #deliveryError: string | undefined;
+  /** The client's last complaint about the cluster (it may have recovered since). */
+  #clientError: string | undefined;
   #closed: DeliveryStats | undefined;
   /** Called with each record's send latency (produce to acknowledgement), in ms. */
   onAcknowledged: ((latencyMs: number) => void) | undefined;
+  /** Called once when settle() is still waiting after a second: records in flight, most ms left. */
+  onWaiting: ((inFlight: number, waitMs: number) => void) | undefined;
 
   private constructor(producer: NativeProducer, options: KafkaSinkOptions) {
     this.#producer = producer;
     this.#topic = options.topic;
-    this.#flushTimeoutMs = options.flushTimeoutMs ?? 30_000;
+    this.#deliveryTimeoutMs = options.deliveryTimeoutMs ?? defaultDeliveryTimeoutMs;
+    this.#stopWaiting = options.stopWaiting;
     this.description = `Kafka topic '${options.topic}' at ${options.bootstrapServers}`;
     producer.on('delivery-report', (error: KafkaClientError | null | undefined, report: { opaque?: unknown }) => {
       if (error) {
         this.#failed++;
-        this.#lastError = error.message;
+        this.#deliveryError = error.message;
       } else {
         this.#acknowledged++;
         if (this.onAcknowledged !== undefined && typeof report.opaque === 'number') {
@@ -157,16 +198,23 @@ export class KafkaRecordSink implements RecordSink {
       }
     });
     producer.on('event.error', (error) => {
-      this.#lastError = error.message;
+      this.#clientError = error.message;
+    });
+    producer.on('event.log', (log) => {
+      if (log.fac === 'FAIL') this.#clientError = failureDetail(log.message);
     });
   }
 
   /**
-   * Connects a producer.
-   * @throws {DatagenError} KAFKA when the client is missing or the cluster cannot be reached in time.
+   * Connects a producer. Fails at once when every bootstrap address refuses connections (nothing
+   * listens there) or the cluster rejects the TLS or SASL handshake; otherwise after
+   * connectTimeoutMs.
+   * @throws {DatagenError} KAFKA when the client is missing or the cluster cannot be reached;
+   *   INTERRUPTED when `signal` aborts first.
    */
   static async connect(options: KafkaSinkOptions): Promise<KafkaRecordSink> {
     const kafka = await loadKafkaClient();
+    const deliveryTimeoutMs = options.deliveryTimeoutMs ?? defaultDeliveryTimeoutMs;
     const config = {
       'bootstrap.servers': options.bootstrapServers,
       'client.id': options.clientId ?? 'churn-datagen',
@@ -177,37 +225,32 @@ export class KafkaRecordSink implements RecordSink {
       'batch.num.messages': options.batchSize ?? 10_000,
       'queue.buffering.max.messages': 100_000,
       'queue.buffering.max.kbytes': 65_536,
-      'message.timeout.ms': options.deliveryTimeoutMs ?? 120_000,
+      'message.timeout.ms': deliveryTimeoutMs,
+      'request.timeout.ms': requestTimeoutMs(deliveryTimeoutMs),
+      // After an outage, records in flight go out within a second of the broker's return rather
+      // than after librdkafka's default backoff of up to 10 s.
+      'reconnect.backoff.max.ms': 1000,
       'socket.connection.setup.timeout.ms': options.connectTimeoutMs ?? 10_000,
       dr_cb: true,
-      log_level: 0,
+      // Errors only, and to 'event.log' rather than stderr: they explain a failed connection.
+      log_level: 3,
+      event_cb: true,
       ...securityConfigFromEnv(options.env ?? {}),
       ...options.extraConfig,
     };
-    const producer = new kafka.Producer(config);
-    const timeout = options.connectTimeoutMs ?? 10_000;
-    await new Promise<void>((resolve, reject) => {
-      producer.connect({ timeout, topic: options.topic }, (error: KafkaClientError | null | undefined) => {
-        if (error) {
-          reject(
-            new DatagenError(
-              'KAFKA',
-              `cannot reach Kafka at ${options.bootstrapServers} within ${timeout / 1000} s (${error.message}); check --kafka-servers or KAFKA_BOOTSTRAP_SERVERS and that the broker is up`,
-              { cause: error },
-            ),
-          );
-        } else {
-          resolve();
-        }
-      });
-    }).catch((error: unknown) => {
-      try {
-        producer.disconnect(() => undefined);
-      } catch {
-        // never connected: nothing to release
-      }
-      throw error;
-    });
+    const interrupted = (): DatagenError =>
+      new DatagenError(
+        'INTERRUPTED',
+        `generated 0, acknowledged 0, failed 0; stopped by ${String(options.signal?.reason ?? 'signal')} while connecting to Kafka at ${options.bootstrapServers}`,
+      );
+    if (options.signal?.aborted === true) throw interrupted();
+    if (await nothingListens(options.bootstrapServers)) {
+      throw new DatagenError(
+        'KAFKA',
+        `cannot reach Kafka at ${options.bootstrapServers} (connection refused: no broker listens there); ${unreachableHint}`,
+      );
+    }
+    const producer = await connectProducer(() => new kafka.Producer(config), options, interrupted);
     producer.setPollInterval(20);
     return new KafkaRecordSink(producer, options);
   }
@@ -216,9 +259,9 @@ export class KafkaRecordSink implements RecordSink {
     return this.#closed ?? { sent: this.#sent, acknowledged: this.#acknowledged, failed: this.#failed };
   }
 
-  /** The last error the client reported, for the summary. */
+  /** Why records failed (the client's delivery error), else the client's last error, for the summary. */
   get lastError(): string | undefined {
-    return this.#lastError;
+    return this.#deliveryError ?? this.#clientError;
   }
 
   async write(records: readonly CustomerRecord[]): Promise<void> {
@@ -255,24 +298,37 @@ export class KafkaRecordSink implements RecordSink {
   }
 
   /**
-   * Waits until every record sent so far is acknowledged or failed (up to flushTimeoutMs; the rest
-   * then count as failed). The producer stays open.
+   * Waits for the client's verdict on every record sent so far: acknowledged, or failed (a
+   * delivery error, or no acknowledgement within the delivery timeout). A record counts as failed
+   * only when the client says so; the client keeps delivering through disconnects meanwhile. The
+   * wait is bounded by verdictWaitMs; should the client stay silent beyond it, the records without
+   * a verdict count as failed. The producer stays open.
    */
   async settle(): Promise<DeliveryStats> {
     if (this.#closed !== undefined) return this.#closed;
-    const deadline = performance.now() + this.#flushTimeoutMs;
-    await new Promise<void>((resolve) => {
-      this.#producer.flush(this.#flushTimeoutMs, () => resolve());
-    });
-    // flush() returns once librdkafka's queue is empty; its delivery reports may still be on their
-    // way to JavaScript (polled every 20 ms). Wait for every record to be accounted for.
-    while (this.#sent > this.#acknowledged + this.#failed && performance.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
+    const waitMs = verdictWaitMs(this.#deliveryTimeoutMs);
+    const started = performance.now();
+    const deadline = started + waitMs;
+    let announced = false;
+    while (this.#awaitingVerdict() > 0 && performance.now() < deadline) {
+      if (this.#stopWaiting?.aborted === true) return this.stats; // the rest: fate unknown
+      if (!announced && performance.now() - started >= 1000) {
+        announced = true;
+        this.onWaiting?.(this.#awaitingVerdict(), Math.round(deadline - performance.now()));
+      }
+      // flush() returns once librdkafka's queue is empty or its timeout passes; the delivery
+      // reports then still travel to JavaScript (polled every 20 ms). Short slices keep the loop
+      // watching the count.
+      const sliceMs = Math.max(1, Math.min(200, Math.ceil(deadline - performance.now())));
+      await new Promise<void>((resolve) => {
+        this.#producer.flush(sliceMs, () => resolve());
+      });
+      if (this.#awaitingVerdict() > 0) await new Promise((resolve) => setTimeout(resolve, 10));
     }
-    const undelivered = this.#sent - this.#acknowledged - this.#failed;
-    if (undelivered > 0) {
-      this.#lastError ??= `not acknowledged within ${this.#flushTimeoutMs / 1000} s`;
-      this.#failed += undelivered; // given up on
+    const silent = this.#awaitingVerdict();
+    if (silent > 0) {
+      this.#deliveryError ??= `the client reported nothing on them within ${waitMs / 1000} s`;
+      this.#failed += silent;
     }
     return this.stats;
   }
@@ -282,10 +338,38 @@ export class KafkaRecordSink implements RecordSink {
     if (this.#closed !== undefined) return this.#closed;
     const stats = await this.settle();
     this.#closed = stats;
+    // disconnect() first flushes for up to its timeout: nothing left to wait for once told to stop.
+    const flushMs = this.#stopWaiting?.aborted === true ? 100 : 5000;
     await new Promise<void>((resolve) => {
-      this.#producer.disconnect(5000, () => resolve());
+      this.#producer.disconnect(flushMs, () => resolve());
     });
     return stats;
+  }
+
+  #awaitingVerdict(): number {
+    return this.#sent - this.#acknowledged - this.#failed;
+  }
+}
+
+/** What the user can do when no broker answers. */
+const unreachableHint =
+  'check --kafka-servers or KAFKA_BOOTSTRAP_SERVERS and that the broker is up, or run without Kafka with --output FILE|- (a file, or - for stdout)';
+
+export type KafkaSupport =
+  { available: true; clientVersion: string; librdkafkaVersion: string } | { available: false; reason: string };
+
+/** Whether the optional native client loads here, and if not, the first line of why. */
+export async function kafkaSupport(): Promise<KafkaSupport> {
+  try {
+    const kafka = await importKafkaClient();
+    const manifest = createRequire(import.meta.url)(`${kafkaClientPackage}/package.json`) as { version: string };
+    return {
+      available: true,
+      clientVersion: manifest.version,
+      librdkafkaVersion: kafka.librdkafkaVersion ?? 'unknown',
+    };
+  } catch (error) {
+    return { available: false, reason: firstLine(error) };
   }
 }
 
@@ -295,17 +379,196 @@ export class KafkaRecordSink implements RecordSink {
  */
 export async function loadKafkaClient(): Promise<KafkaModule> {
   try {
-    // A variable specifier keeps bundlers and the type checker from requiring the optional package.
-    const specifier = kafkaClientPackage;
-    const module = (await import(specifier)) as KafkaModule & { default?: KafkaModule };
-    return module.default ?? module;
+    return await importKafkaClient();
   } catch (error) {
     throw new DatagenError(
       'KAFKA',
-      `Kafka output needs the optional package @confluentinc/kafka-javascript, which is not installed or did not build (${messageOf(error).split('\n')[0] ?? ''}); install it with 'npm install @confluentinc/kafka-javascript', or write to a file with --output`,
-      { cause: error },
+      `Kafka output needs ${missingClient(firstLine(error))}, or write to a file with --output`,
+      {
+        cause: error,
+      },
     );
   }
+}
+
+/** What is missing and how to install it; the Kafka error and `doctor` say the same. */
+export function missingClient(reason: string): string {
+  return `the optional package ${kafkaClientPackage}, which is not installed or did not build (${reason}); install it with 'npm install ${kafkaClientPackage}'`;
+}
+
+// --- internal ---
+
+async function importKafkaClient(): Promise<KafkaModule> {
+  // A variable specifier keeps bundlers and the type checker from requiring the optional package.
+  const specifier = kafkaClientPackage;
+  const module = (await import(specifier)) as KafkaModule & { default?: KafkaModule };
+  return module.default ?? module;
+}
+
+/** librdkafka's default request timeout, or the delivery timeout if that is shorter. */
+function requestTimeoutMs(deliveryTimeoutMs: number): number {
+  return Math.min(30_000, deliveryTimeoutMs);
+}
+
+/**
+ * Connects a producer: waits for its first metadata answer, in attempts of at most
+ * longestConnectAttemptMs, each with a new producer. The client's metadata wait occupies a native thread
+ * that nothing can cut short and that keeps the process from exiting, so short attempts are what
+ * let Ctrl-C stop at once. The client's complaints meanwhile decide early: a rejected TLS or SASL
+ * handshake is a setting to fix, not an outage to wait out.
+ */
+async function connectProducer(
+  createProducer: () => NativeProducer,
+  options: KafkaSinkOptions,
+  interrupted: () => DatagenError,
+): Promise<NativeProducer> {
+  const timeout = options.connectTimeoutMs ?? 10_000;
+  const deadline = performance.now() + timeout;
+  let lastFailure: string | undefined;
+  for (let attempt = 1; ; attempt++) {
+    // The first attempt is short, so that Ctrl-C soon after the start stops at once; later ones
+    // leave a slow cluster (TLS and SASL over a long round trip) time to answer.
+    const attemptMs = Math.max(
+      1,
+      Math.min(attempt === 1 ? 1000 : longestConnectAttemptMs, Math.ceil(deadline - performance.now())),
+    );
+    const producer = createProducer();
+    const outcome = await connectOnce(producer, options, attemptMs, interrupted);
+    if (outcome.connected) return producer;
+    lastFailure = outcome.failure ?? lastFailure;
+    if (performance.now() >= deadline) {
+      throw new DatagenError(
+        'KAFKA',
+        `cannot reach Kafka at ${options.bootstrapServers} within ${timeout / 1000} s (${lastFailure ?? 'no answer'}); ${unreachableHint}`,
+      );
+    }
+  }
+}
+
+/** Longest single connection attempt: how long Ctrl-C may wait while a broker does not answer. */
+const longestConnectAttemptMs = 2000;
+
+type ConnectOutcome = { connected: true } | { connected: false; failure: string | undefined };
+
+/**
+ * One attempt: resolves when the producer has its metadata, or has not within `attemptMs` (the
+ * client releases that producer itself); rejects on a rejected handshake or on `signal`.
+ */
+function connectOnce(
+  producer: NativeProducer,
+  options: KafkaSinkOptions,
+  attemptMs: number,
+  interrupted: () => DatagenError,
+): Promise<ConnectOutcome> {
+  const servers = options.bootstrapServers;
+  let failure: string | undefined;
+  let done = false;
+  let stopWatching = (): void => undefined;
+  return new Promise<ConnectOutcome>((resolve, reject) => {
+    const fail = (error: DatagenError): void => {
+      done = true;
+      stopWatching();
+      reject(error);
+    };
+    // Errors and logs reach JavaScript only when the client is polled; its own poll interval
+    // starts after connecting.
+    const poller = setInterval(() => {
+      try {
+        producer.poll();
+      } catch {
+        // not connected yet
+      }
+    }, 20);
+    const onAbort = (): void => fail(interrupted());
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    stopWatching = () => {
+      clearInterval(poller);
+      options.signal?.removeEventListener('abort', onAbort);
+    };
+    producer.on('event.log', (log) => {
+      if (done || log.fac !== 'FAIL') return;
+      failure = failureDetail(log.message);
+      if (/in state SSL_HANDSHAKE/.test(log.message)) {
+        fail(
+          new DatagenError(
+            'KAFKA',
+            `the TLS handshake with Kafka at ${servers} failed (${failure}); check KAFKA_SECURITY_PROTOCOL (with SASL credentials it defaults to SASL_SSL; a listener without TLS needs SASL_PLAINTEXT) and the KAFKA_SSL_* settings`,
+          ),
+        );
+      }
+    });
+    producer.on('event.error', (error) => {
+      if (done || !/authentication/i.test(error.message)) return;
+      fail(
+        new DatagenError(
+          'KAFKA',
+          `SASL authentication with Kafka at ${servers} failed (${failure ?? error.message}); check KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD against the broker's listener`,
+        ),
+      );
+    });
+    producer.connect({ timeout: attemptMs, topic: options.topic }, (error: KafkaClientError | null | undefined) => {
+      if (done) {
+        // Already given up on: release what a late answer left connected.
+        if (!error) producer.disconnect(() => undefined);
+        return;
+      }
+      done = true;
+      stopWatching();
+      resolve(error ? { connected: false, failure: failure ?? error.message } : { connected: true });
+    });
+  });
+}
+
+/** `[thrd:…]: host:port/id: Connect to … failed: … (after 0ms in state CONNECT)` → from "Connect". */
+function failureDetail(message: string): string {
+  return message
+    .replace(/^\[thrd:[^\]]*\]: \S+: /, '')
+    .replace(/, \d+ identical error\(s\) suppressed/, '')
+    .trim();
+}
+
+/**
+ * True when every address of every bootstrap server refuses a TCP connection: nothing listens
+ * there, so waiting out the connect timeout would only delay the same answer. Anything else (an
+ * address that accepts, does not answer, or does not resolve) is left to the client.
+ */
+async function nothingListens(bootstrapServers: string): Promise<boolean> {
+  const servers = bootstrapServers
+    .split(',')
+    .map((server) => server.trim())
+    .filter((server) => server !== '');
+  if (servers.length === 0) return false;
+  const refused = await Promise.all(servers.map(refusesEveryAddress));
+  return refused.every(Boolean);
+}
+
+async function refusesEveryAddress(server: string): Promise<boolean> {
+  const match = /^(?:[a-z_]+:\/\/)?(?:\[([^\]]+)\]|([^:]+)):(\d+)$/i.exec(server);
+  const host = match?.[1] ?? match?.[2];
+  const port = Number(match?.[3]);
+  if (host === undefined || !(port > 0 && port < 65536)) return false;
+  let addresses: { address: string }[];
+  try {
+    addresses = await lookup(host, { all: true });
+  } catch {
+    return false;
+  }
+  if (addresses.length === 0) return false;
+  const refused = await Promise.all(addresses.map(({ address }) => refusesConnection(address, port)));
+  return refused.every(Boolean);
+}
+
+function refusesConnection(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host, port, timeout: 1000 });
+    const settle = (refused: boolean): void => {
+      socket.destroy();
+      resolve(refused);
+    };
+    socket.once('connect', () => settle(false));
+    socket.once('timeout', () => settle(false));
+    socket.once('error', (error: NodeJS.ErrnoException) => settle(error.code === 'ECONNREFUSED'));
+  });
 }
 
 /** Kafka message headers, one single-entry object per header (the client's format). */
@@ -324,6 +587,11 @@ function isQueueFull(error: unknown): boolean {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** A load error's first line: the native loader's errors go on to list every path it tried. */
+function firstLine(error: unknown): string {
+  return messageOf(error).split('\n')[0] ?? '';
 }
 
 /**

@@ -8,64 +8,7 @@ import { runChild, runInProcess, tempDir } from '../support/cli.ts';
 
 const sha256 = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
 
-/** Bad input (SPEC §7): [args, text the one-line message must contain]. */
-const badInput: [string[], string][] = [
-  [['batch', '--count', '-5', '--output', 'OUT'], "--count: expected a positive integer, got '-5'"],
-  [['batch', '--count', '0', '--output', 'OUT'], "--count: expected a positive integer, got '0'"],
-  [['batch', '--count', 'lots', '--output', 'OUT'], "--count: expected a positive integer, got 'lots'"],
-  [['batch', '--count', '1.5', '--output', 'OUT'], "--count: expected a positive integer, got '1.5'"],
-  [['batch', '--colour', 'red', '--output', 'OUT'], "unknown option '--colour'"],
-  [['stampede', '--count', '5'], "unknown command 'stampede'"],
-  [
-    ['batch', '--low', '0', '--medium', '0', '--high', '0', '--output', 'OUT'],
-    'shares must not all be zero, got 0/0/0',
-  ],
-  [['batch', '--high', '-0.2', '--output', 'OUT'], "--high: expected a non-negative number, got '-0.2'"],
-  [['batch', '--medium', 'abc', '--output', 'OUT'], "--medium: expected a non-negative number, got 'abc'"],
-  [['batch', '--format', 'xml', '--output', 'OUT'], "--format: expected one of jsonl, json, csv, parquet, got 'xml'"],
-  [['batch', '--output', '/no/such/dir/customers.jsonl'], "--output: directory '/no/such/dir' does not exist"],
-  [['batch', '--output', 'customers.txt'], "--output: cannot tell the format of 'customers.txt'"],
-  [
-    ['batch', '--seed', '-1', '--output', 'OUT'],
-    "--seed: expected a non-negative integer up to 9007199254740991, got '-1'",
-  ],
-  [
-    ['batch', '--seed', '4.2', '--output', 'OUT'],
-    "--seed: expected a non-negative integer up to 9007199254740991, got '4.2'",
-  ],
-  [['batch', '--seed', 'abc', '--output', 'OUT'], "got 'abc'"],
-  [['batch', '--seed', '99999999999999999999', '--output', 'OUT'], "got '99999999999999999999'"],
-  [
-    ['batch', '--start', 'yesterday', '--output', 'OUT'],
-    "--start: expected an ISO-8601 time such as 2026-01-01T00:00:00Z (years 1970-9999), got 'yesterday'",
-  ],
-  [['batch', '--overlap', '1.5', '--output', 'OUT'], "--overlap: expected a number from 0 to 1, got '1.5'"],
-  [
-    ['batch', '--drift-direction', '0', '--output', 'OUT'],
-    "--drift-direction: expected 1 (riskier) or -1 (healthier), got '0'",
-  ],
-  [
-    ['batch', '--compression', 'brotli', '--output', 'OUT'],
-    "--compression: expected one of none, gzip, snappy, lz4, zstd, got 'brotli'",
-  ],
-];
-
-describe.each([
-  ['in process', runInProcess],
-  ['as a child process', (args: string[]) => runChild(args)],
-] as const)('bad input, %s', (_how, runCli) => {
-  it.each(badInput)('%j → exit 2, one line, no file', async (args, message) => {
-    const dir = tempDir();
-    const output = join(dir, 'customers.jsonl');
-    const result = await runCli(args.map((a) => (a === 'OUT' ? output : a)));
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain(message);
-    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
-    expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
-    expect(result.stdout).toBe('');
-    expect(readdirSync(dir)).toEqual([]);
-  });
-});
+// Bad input of every mode: bad-input.test.ts.
 
 describe('batch', () => {
   it('writes byte-identical files for the same seeded command, without --start', async () => {

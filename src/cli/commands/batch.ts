@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { defaultOverlap } from '../../core/customer.ts';
 import { makeDrift } from '../../core/drift.ts';
+import { defaultIntervalMs } from '../../generator.ts';
 import { batchSize, outcomeFields, writeBatch, sendBatch } from '../../modes/batch.ts';
 import { writeBatchParallel } from '../../modes/parallel-batch.ts';
 import { UsageError } from '../../errors.ts';
@@ -22,13 +23,19 @@ import {
   addOutputOptions,
   addSeedOptions,
   announceSeed,
+  announceWaiting,
+  checkEventTimes,
   checkOutputFlags,
   connectKafka,
+  flagLimits,
   loggerFor,
   openByteSink,
   parseMix,
   resolveFormat,
   resolveSeed,
+  undeliveredMessage,
+  unconfirmedMessage,
+  unconfirmedOf,
 } from '../options.ts';
 import { parseDirection, parsePositiveInteger, parseUnitInterval } from '../parse.ts';
 import { createProgress } from '../progress.ts';
@@ -89,8 +96,14 @@ Examples:
 }
 
 async function runBatchCommand(flags: BatchFlags, io: CliIo): Promise<number> {
-  const count = parsePositiveInteger('--count', flags.count);
+  const count = parsePositiveInteger('--count', flags.count, flagLimits.count);
   const seed = resolveSeed(flags, flags.seed === undefined ? Math.floor(io.now()) : Date.parse(seededDefaultStart));
+  checkEventTimes(
+    flags,
+    seed,
+    seed.startMs + (count - 1) * defaultIntervalMs,
+    `${count} records ${defaultIntervalMs / 1000} s apart`,
+  );
   const options: BatchOptions = {
     count,
     seed: seed.seed,
@@ -214,6 +227,7 @@ async function batchToKafka(
   const quiet = flags.quiet === true;
   const sink = await connectKafka(flags, io);
   announceSeed(logger, seed);
+  announceWaiting(sink, logger);
   const active = await startRunMetrics(flags, logger, () => sink.stats);
   active?.metrics.setDriftFactor(options.drift?.factor ?? 0);
   if (active !== undefined) sink.onAcknowledged = (latencyMs) => active.metrics.observeSendLatency(latencyMs);
@@ -246,13 +260,11 @@ async function batchToKafka(
   const stopped = result.interrupted ? `; interrupted by ${String(io.signal?.reason ?? 'signal')}` : '';
   const summary = `generated ${result.generated}, acknowledged ${stats.acknowledged}, failed ${stats.failed}; ${sink.description}; ${seconds.toFixed(1)} s, ${Math.round(stats.acknowledged / seconds)} records/s; seed ${seed.seed}${stopped}`;
   const fields = { generated: result.generated, ...stats, destination: sink.description, seconds, seed: seed.seed };
-  if (stats.failed > 0 || result.interrupted) logger.warn(summary, fields);
+  const unconfirmed = unconfirmedOf(stats);
+  if (stats.failed > 0 || unconfirmed > 0 || result.interrupted) logger.warn(summary, fields);
   else logger.info(summary, fields);
-  if (stats.failed > 0) {
-    logger.error(
-      `${stats.failed} records were not delivered (${sink.lastError ?? 'unknown error'}); check the broker and the topic`,
-    );
-    return exitCodes.failure;
-  }
+  if (stats.failed > 0) logger.error(undeliveredMessage(stats.failed, sink.lastError, flags));
+  if (unconfirmed > 0) logger.error(unconfirmedMessage(unconfirmed));
+  if (stats.failed > 0 || unconfirmed > 0) return exitCodes.failure;
   return result.interrupted ? interruptExitCode(io.signal) : exitCodes.ok;
 }

@@ -5,7 +5,14 @@ import { lifecycleDefaults, lifecycleSource } from '../../modes/lifecycle.ts';
 import { outcomeFields } from '../../modes/batch.ts';
 import type { CliIo } from '../io.ts';
 import type { OutputFlags, SeedFlags } from '../options.ts';
-import { addOutputOptions, addSeedOptions, checkOutputFlags, resolveSeed } from '../options.ts';
+import {
+  addOutputOptions,
+  addSeedOptions,
+  checkEventTimes,
+  checkOutputFlags,
+  flagLimits,
+  resolveSeed,
+} from '../options.ts';
 import { parseNonNegativeInteger, parsePositiveInteger, parsePositiveNumber } from '../parse.ts';
 import { runTimedCommand } from '../timed-command.ts';
 
@@ -42,11 +49,12 @@ Examples:
   churn-datagen lifecycle --customers 50 --days 90 --fast --seed 3 --output journeys.csv`,
     )
     .action(async (flags: LifecycleFlags) => {
-      const customers = parsePositiveInteger('--customers', flags.customers);
-      const days = parseNonNegativeInteger('--days', flags.days);
-      const speed = parsePositiveNumber('--speed', flags.speed);
+      const customers = parsePositiveInteger('--customers', flags.customers, flagLimits.customers);
+      const days = parseNonNegativeInteger('--days', flags.days, flagLimits.days);
+      const speed = parsePositiveNumber('--speed', flags.speed, flagLimits.speed);
       checkOutputFlags(flags);
       const seed = resolveSeed(flags, Math.floor(io.now()));
+      checkEventTimes(flags, seed, seed.startMs + days * 86_400_000, `${days} days`);
       const source = lifecycleSource({
         seed: seed.seed,
         customers,

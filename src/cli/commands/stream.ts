@@ -13,7 +13,9 @@ import {
   addMixOptions,
   addOutputOptions,
   addSeedOptions,
+  checkEventTimes,
   checkOutputFlags,
+  flagLimits,
   parseMix,
   resolveSeed,
 } from '../options.ts';
@@ -128,8 +130,9 @@ async function runStreamCommand(
   durationRaw: string | undefined,
   chooseKinds: boolean,
 ): Promise<number> {
-  const ratePerMinute = parsePositiveNumber('--rate', flags.rate);
-  const durationMinutes = durationRaw === undefined ? undefined : parsePositiveNumber('--duration', durationRaw);
+  const ratePerMinute = parsePositiveNumber('--rate', flags.rate, flagLimits.ratePerMinute);
+  const durationMinutes =
+    durationRaw === undefined ? undefined : parsePositiveNumber('--duration', durationRaw, flagLimits.durationMinutes);
   if (driftProgression && durationMinutes === undefined)
     throw new UsageError('--drift: needs --duration (the scenario runs from 0 to 1 over it)');
   if (flags.fast === true && durationMinutes === undefined)
@@ -140,6 +143,12 @@ async function runStreamCommand(
   checkOutputFlags(flags);
   checkDriftOutputFlags(flags, driftProgression);
   const seed = resolveSeed(flags, Math.floor(io.now()));
+  checkEventTimes(
+    flags,
+    seed,
+    durationMinutes === undefined ? undefined : seed.startMs + durationMinutes * 60_000,
+    `--duration ${durationRaw ?? ''}`,
+  );
   const streamOptions = {
     seed: seed.seed,
     ratePerMinute,
