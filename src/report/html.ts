@@ -226,6 +226,7 @@ function axisDomainOf(name: string): AxisDomain {
       return { min: 0, integer: true };
     case 'rate':
     case 'progress':
+    case 'boolean':
       return { min: 0, max: 1 };
     case 'money':
     case 'frequency':
