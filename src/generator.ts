@@ -24,6 +24,8 @@ export interface GeneratorOptions {
   overlap?: number;
   /** Adds `churned` and `churn_probability` (the outcome the label predicts) to every record. */
   withOutcome?: boolean;
+  /** Adds `predicted_churn_probability` and `predicted_churn` (the model of the generator's start). */
+  withPrediction?: boolean;
   /**
    * Event time of customer index 0. With it, customer k is stamped `start + k × intervalMs`
    * and the output is fully reproducible; without it each customer is stamped with `now()`.
@@ -55,6 +57,7 @@ export class SyntheticDataGenerator {
   readonly #mix: RiskMix;
   readonly #overlap: number;
   readonly #withOutcome: boolean;
+  readonly #withPrediction: boolean;
   readonly #startMs: number | undefined;
   readonly #intervalMs: number;
   readonly #now: () => number;
@@ -68,6 +71,7 @@ export class SyntheticDataGenerator {
     this.#mix = normaliseRiskMix(options.riskDistribution ?? defaultRiskMix);
     this.#overlap = options.overlap ?? defaultOverlap;
     this.#withOutcome = options.withOutcome === true;
+    this.#withPrediction = options.withPrediction === true;
     assertUnitInterval('overlap', this.#overlap);
     this.#startMs = options.start === undefined ? undefined : toEpochMs(options.start);
     this.#intervalMs = options.intervalMs ?? defaultIntervalMs;
@@ -115,6 +119,7 @@ export class SyntheticDataGenerator {
       drift: this.#drift,
       overlap: this.#overlap,
       withOutcome: this.#withOutcome,
+      withPrediction: this.#withPrediction,
     });
   }
 
@@ -134,6 +139,7 @@ export class SyntheticDataGenerator {
       drift: this.#drift,
       overlap: this.#overlap,
       withOutcome: this.#withOutcome,
+      withPrediction: this.#withPrediction,
     };
     for (let i = 0; i < count; i++) yield this.#make(params);
   }
@@ -152,6 +158,7 @@ export class SyntheticDataGenerator {
     const index = this.#nextIndex++;
     return simulateLifecycle(this.seed, index, this.#startMs ?? Math.floor(this.#now()), durationDays, customerId, {
       withOutcome: this.#withOutcome,
+      withPrediction: this.#withPrediction,
     });
   }
 

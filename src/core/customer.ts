@@ -72,6 +72,8 @@ export interface GenerationParams {
   readonly covariate?: CovariateScales | undefined;
   /** Adds `churned` and `churn_probability` (the outcome and the probability the label is banded from). */
   readonly withOutcome?: boolean | undefined;
+  /** Adds `predicted_churn_probability` and `predicted_churn`: the model of the run's start (see schema.ts). */
+  readonly withPrediction?: boolean | undefined;
 }
 
 /** Default share of customers whose behaviour comes from a neighbouring risk level (label noise): none. */
@@ -119,6 +121,8 @@ export function newCustomerFields(): CustomerFields {
     failed_payment_count: 0,
     churned: undefined,
     churn_probability: undefined,
+    predicted_churn_probability: undefined,
+    predicted_churn: undefined,
   };
 }
 
@@ -169,6 +173,8 @@ export function recordOf(f: CustomerFields, customerId: string, timestamp: strin
     failed_payment_count: f.failed_payment_count,
     churned: f.churned,
     churn_probability: f.churn_probability,
+    predicted_churn_probability: f.predicted_churn_probability,
+    predicted_churn: f.predicted_churn,
   };
 }
 
@@ -264,6 +270,7 @@ export function generateCustomerFields(
     out.churned = undefined;
     out.churn_probability = undefined;
   }
+  setPrediction(out, params.withPrediction === true ? baseProbability : undefined);
 }
 
 /**
@@ -384,6 +391,21 @@ export function drawPurchaseHistory(
     orders: 2 + inWindowBefore + outsideWindow,
     windowOrders: (recency < window ? 1 : 0) + inWindowBefore + firstInWindow,
   };
+}
+
+/**
+ * The prediction fields: a model fitted perfectly on the churn process without concept drift
+ * (prior, covariate and class-conditional drift leave it calibrated; concept drift makes it stale).
+ */
+export function setPrediction(out: CustomerFields, probability: number | undefined): void {
+  if (probability === undefined) {
+    out.predicted_churn_probability = undefined;
+    out.predicted_churn = undefined;
+  } else {
+    const rounded = roundTo(probability, 10000);
+    out.predicted_churn_probability = rounded;
+    out.predicted_churn = rounded >= 0.5; // as a user reading the record would threshold it
+  }
 }
 
 /** A customer's fixed-size draws, in stream layout D (for fillFixedDraws). */

@@ -38,6 +38,7 @@ import {
   newFixedDraws,
   observe,
   recordOf,
+  setPrediction,
   traitsOf,
 } from './customer.ts';
 import { binomial, clamp, normal, poisson, roundTo } from './distributions.ts';
@@ -91,13 +92,14 @@ export class CustomerJourney {
   readonly #upcoming: number[] = [];
   #simulatedTo: number;
   readonly #withOutcome: boolean;
+  readonly #withPrediction: boolean;
 
   constructor(
     seed: number,
     customerIndex: number,
     startMs: number,
     customerId = customerIdOf(customerIndex),
-    options: { withOutcome?: boolean | undefined } = {},
+    options: { withOutcome?: boolean | undefined; withPrediction?: boolean | undefined } = {},
   ) {
     const rng = this.#rng;
     rng.reset(seed, streamDomains.lifecycle, customerIndex);
@@ -113,6 +115,7 @@ export class CustomerJourney {
     this.#x0 = x0;
     this.#simulatedTo = x0;
     this.#withOutcome = options.withOutcome === true;
+    this.#withPrediction = options.withPrediction === true;
     this.#traits = traitsOf(u, path, 0, noCovariateShift);
     this.#accountGap = accountGapOf(u);
     const f = scratchFields;
@@ -205,6 +208,7 @@ export class CustomerJourney {
     const next = this.#upcoming[0];
     f.churned = this.#withOutcome ? next === undefined || next > x + churnHorizonDays : undefined;
     f.churn_probability = this.#withOutcome ? roundTo(probability, 10000) : undefined;
+    setPrediction(f, this.#withPrediction ? probability : undefined);
     return recordOf(f, this.customerId, formatIsoTimestamp(this.#startMs + this.#day * MS_PER_DAY));
   }
 
@@ -261,7 +265,7 @@ export function simulateLifecycle(
   startMs: number,
   durationDays: number,
   customerId?: string,
-  options: { withOutcome?: boolean | undefined } = {},
+  options: { withOutcome?: boolean | undefined; withPrediction?: boolean | undefined } = {},
 ): CustomerRecord[] {
   const journey = new CustomerJourney(seed, customerIndex, startMs, customerId, options);
   return snapshotDays(durationDays).map(() => journey.next());

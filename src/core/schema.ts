@@ -44,6 +44,13 @@ export interface CustomerRecord {
   churned?: boolean;
   /** With the outcome: the true probability of no order in those 90 days, the label's basis. */
   churn_probability?: number;
+  /**
+   * With the prediction (`--with-prediction`): what a model fitted perfectly at the start of the run
+   * predicts, the churn probability under the churn process as it was then (concept drift makes it stale).
+   */
+  predicted_churn_probability?: number;
+  /** With the prediction: predicted_churn_probability ≥ 0.5. */
+  predicted_churn?: boolean;
 }
 
 /** How a field is typed and written. Decimal kinds are rounded in the core to their precision. */
@@ -105,6 +112,8 @@ export const recordFields = [
   { name: 'failed_payment_count', kind: 'integer' },
   { name: 'churned', kind: 'boolean', optional: true },
   { name: 'churn_probability', kind: 'rate', optional: true },
+  { name: 'predicted_churn_probability', kind: 'rate', optional: true },
+  { name: 'predicted_churn', kind: 'boolean', optional: true },
 ] as const satisfies readonly FieldSpec[];
 
 /** The numeric features a model would use (the optional schedule, snapshot and outcome fields excluded). */

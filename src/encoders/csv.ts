@@ -30,6 +30,11 @@ export function createCsvEncoder(optionalFields: readonly OptionalField[] = []):
     withOutcome
       ? `,${r.churned === undefined ? '' : String(r.churned)},${r.churn_probability === undefined ? '' : formatRate(r.churn_probability)}`
       : '';
+  const withPrediction = optionalFields.includes('predicted_churn_probability');
+  const predictionCells = (r: CustomerRecord): string =>
+    withPrediction
+      ? `,${r.predicted_churn_probability === undefined ? '' : formatRate(r.predicted_churn_probability)},${r.predicted_churn === undefined ? '' : String(r.predicted_churn)}`
+      : '';
   const optionalCells = (r: CustomerRecord): string =>
     (withProgress ? `,${r.drift_progress === undefined ? '' : formatProgress(r.drift_progress)}` : '') +
     (withPhase ? `,${r.drift_phase ?? ''}` : '') +
@@ -38,7 +43,7 @@ export function createCsvEncoder(optionalFields: readonly OptionalField[] = []):
     format: 'csv',
     header: `${csvColumns(optionalFields).join(',')}\n`,
     encode: (r) =>
-      `${csvField(r.customer_id)},${r.true_risk_level},${r.timestamp}${optionalCells(r)},${r.customer_age_days},${r.account_age_days},${r.days_since_last_order},${r.total_orders},${formatMoney(r.total_revenue)},${formatMoney(r.avg_order_value)},${formatFrequency(r.order_frequency)},${r.website_visits_30d},${formatRate(r.email_open_rate)},${formatRate(r.cart_abandonment_rate)},${r.product_views_30d},${r.support_tickets_total},${r.support_tickets_open},${r.returns_count},${r.refunds_count},${r.favorite_category},${formatRate(r.discount_usage_rate)},${formatRate(r.premium_product_rate)},${r.payment_method},${r.shipping_method},${r.failed_payment_count}${outcomeCells(r)}\n`,
+      `${csvField(r.customer_id)},${r.true_risk_level},${r.timestamp}${optionalCells(r)},${r.customer_age_days},${r.account_age_days},${r.days_since_last_order},${r.total_orders},${formatMoney(r.total_revenue)},${formatMoney(r.avg_order_value)},${formatFrequency(r.order_frequency)},${r.website_visits_30d},${formatRate(r.email_open_rate)},${formatRate(r.cart_abandonment_rate)},${r.product_views_30d},${r.support_tickets_total},${r.support_tickets_open},${r.returns_count},${r.refunds_count},${r.favorite_category},${formatRate(r.discount_usage_rate)},${formatRate(r.premium_product_rate)},${r.payment_method},${r.shipping_method},${r.failed_payment_count}${outcomeCells(r)}${predictionCells(r)}\n`,
     footer: '',
   };
 }

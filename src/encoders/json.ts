@@ -105,6 +105,11 @@ export function encodeJsonInto(
     out.constant(r.churned ? K.churnedTrue : K.churnedFalse);
     out.tenThousandths(r.churn_probability ?? 0);
   }
+  if (r.predicted_churn_probability !== undefined) {
+    out.constant(K.predictedProbability);
+    out.tenThousandths(r.predicted_churn_probability);
+    out.constant(r.predicted_churn === true ? K.predictedTrue : K.predictedFalse);
+  }
   out.byte(CLOSE);
   if (suffix >= 0) out.byte(suffix);
 }
@@ -173,8 +178,15 @@ export const jsonArrayEncoder: RecordEncoder = {
 
 /** The outcome fields' text (with --with-outcome), or nothing. */
 function outcomeText(r: CustomerRecord): string {
-  if (r.churned === undefined) return '';
-  return `,"churned":${r.churned},"churn_probability":${formatRate(r.churn_probability ?? 0)}`;
+  const outcome =
+    r.churned === undefined
+      ? ''
+      : `,"churned":${r.churned},"churn_probability":${formatRate(r.churn_probability ?? 0)}`;
+  const prediction =
+    r.predicted_churn_probability === undefined
+      ? ''
+      : `,"predicted_churn_probability":${formatRate(r.predicted_churn_probability)},"predicted_churn":${r.predicted_churn === true}`;
+  return outcome + prediction;
 }
 
 /** Quoted JSON string; a character scan (cheaper than a regex per record) finds plain ASCII. */
@@ -205,6 +217,9 @@ const K = {
   snapshotDay: constantText(',"snapshot_day":'),
   churnedTrue: constantText(',"churned":true,"churn_probability":'),
   churnedFalse: constantText(',"churned":false,"churn_probability":'),
+  predictedProbability: constantText(',"predicted_churn_probability":'),
+  predictedTrue: constantText(',"predicted_churn":true'),
+  predictedFalse: constantText(',"predicted_churn":false'),
   customerAge: constantText(',"customer_age_days":'),
   accountAge: constantText(',"account_age_days":'),
   daysSince: constantText(',"days_since_last_order":'),

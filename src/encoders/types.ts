@@ -6,7 +6,14 @@ export const outputFormats = ['jsonl', 'json', 'csv'] as const;
 export type OutputFormat = (typeof outputFormats)[number];
 
 /** Optional fields a run writes (they become CSV columns; JSON writes them when present). */
-export type OptionalField = 'drift_progress' | 'drift_phase' | 'snapshot_day' | 'churned' | 'churn_probability';
+export type OptionalField =
+  | 'drift_progress'
+  | 'drift_phase'
+  | 'snapshot_day'
+  | 'churned'
+  | 'churn_probability'
+  | 'predicted_churn_probability'
+  | 'predicted_churn';
 
 /**
  * Turns records into text. Output = header + encode(r0, 0) + encode(r1, 1) + … + footer, so a

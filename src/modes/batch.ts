@@ -34,6 +34,8 @@ export interface BatchOptions {
   shard?: Shard | undefined;
   /** Adds `churned` and `churn_probability` to every record. */
   withOutcome?: boolean | undefined;
+  /** Adds `predicted_churn_probability` and `predicted_churn` to every record. */
+  withPrediction?: boolean | undefined;
 }
 
 export interface WriteBatchOptions extends BatchOptions {
@@ -56,6 +58,13 @@ export interface BatchResult {
 
 /** The optional fields a run with the outcome writes. */
 export const outcomeFields: readonly OptionalField[] = ['churned', 'churn_probability'];
+/** The optional fields a run with the prediction writes. */
+export const predictionFields: readonly OptionalField[] = ['predicted_churn_probability', 'predicted_churn'];
+
+/** The optional fields of a batch with these options. */
+export function batchOptionalFields(options: Pick<BatchOptions, 'withOutcome' | 'withPrediction'>): OptionalField[] {
+  return [...(options.withOutcome ? outcomeFields : []), ...(options.withPrediction ? predictionFields : [])];
+}
 
 /** Records in this process's part of the batch. */
 export function batchSize(options: BatchOptions): number {
@@ -88,6 +97,7 @@ export class BatchGenerator {
       drift: options.drift ?? noDrift,
       overlap: options.overlap ?? defaultOverlap,
       withOutcome: options.withOutcome,
+      withPrediction: options.withPrediction,
     };
   }
 
@@ -128,7 +138,7 @@ export function* batchRecords(
 export async function writeBatch(options: WriteBatchOptions): Promise<BatchResult> {
   const { sink, observe } = options;
   const output = new EncodedOutput(
-    createEncoder(options.format, options.withOutcome ? outcomeFields : []),
+    createEncoder(options.format, batchOptionalFields(options)),
     sink,
     options.chunkBytes,
   );

@@ -26,6 +26,8 @@ export interface LifecycleOptions {
   shard?: Shard | undefined;
   /** Adds `churned` (no order in the 90 days after the snapshot, as the journey goes on) and `churn_probability`. */
   withOutcome?: boolean | undefined;
+  /** Adds `predicted_churn_probability` and `predicted_churn` (the journey's true probability: lifecycle has no concept drift). */
+  withPrediction?: boolean | undefined;
 }
 
 export const lifecycleDefaults = { customers: 10, days: 180, speed: 60 } as const;
@@ -53,6 +55,7 @@ export function lifecycleSource(options: LifecycleOptions): TimedSource {
       undefined,
       {
         withOutcome: options.withOutcome,
+        withPrediction: options.withPrediction,
       },
     ));
   return {

@@ -20,7 +20,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createEncoder } from '../encoders/index.ts';
 import type { BatchOptions, BatchResult, WriteBatchOptions } from './batch.ts';
-import { batchSize, outcomeFields } from './batch.ts';
+import { batchOptionalFields, batchSize } from './batch.ts';
 import type { BatchTask, BatchTaskResult, BatchWorkerData } from './batch-worker.ts';
 import type { EncodedTask } from './batch-task.ts';
 import { encodeTask } from './batch-task.ts';
@@ -51,7 +51,7 @@ export async function writeBatchParallel(options: ParallelBatchOptions): Promise
   const total = batchSize(options);
   const taskSize = options.taskSize ?? 2048;
   const tasks = Math.ceil(total / taskSize);
-  const optionalFields = options.withOutcome ? [...outcomeFields] : [];
+  const optionalFields = batchOptionalFields(options);
   const encoder = createEncoder(options.format, optionalFields);
   // What the workers need to make the records (plain data: it is copied to each thread).
   const generation: BatchOptions = {
@@ -64,6 +64,7 @@ export async function writeBatchParallel(options: ParallelBatchOptions): Promise
     intervalMs: options.intervalMs,
     shard: options.shard,
     withOutcome: options.withOutcome,
+    withPrediction: options.withPrediction,
   };
   const generators = Math.max(1, Math.min(workerCount, tasks));
   // Borrowed once to see whether the sink lends memory; not committed, so simply not used.

@@ -41,6 +41,8 @@ export interface StreamOptions {
   overlap?: number | undefined;
   /** Adds `churned` and `churn_probability` to every record. */
   withOutcome?: boolean | undefined;
+  /** Adds `predicted_churn_probability` and `predicted_churn`: the model of the run's start. */
+  withPrediction?: boolean | undefined;
   /** Event time of record 0, epoch ms. */
   startMs: number;
   /** This process's slots of the schedule: records i with i mod n = k. Default: all. */
@@ -75,7 +77,8 @@ export function streamSource(
     });
   }
   const withOutcome = options.withOutcome === true;
-  const steady: GenerationParams = { mix, drift: noDrift, overlap, withOutcome };
+  const withPrediction = options.withPrediction === true;
+  const steady: GenerationParams = { mix, drift: noDrift, overlap, withOutcome, withPrediction };
   const control = options.control === true;
   const rng = new CounterRng();
   const recordAt = (k: number): CustomerRecord => {
@@ -100,6 +103,7 @@ export function streamSource(
       conceptShift: effects.conceptShift,
       covariate: effects.covariate,
       withOutcome,
+      withPrediction,
     });
   };
   const shard = options.shard ?? wholeShard;

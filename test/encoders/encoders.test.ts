@@ -14,6 +14,7 @@ import { BatchGenerator, batchRecords, writeBatch } from '../../src/modes/batch.
 import { FileSink } from '../../src/sinks/file.ts';
 import { tempDir } from '../support/cli.ts';
 import { fixedStart, sample } from '../support/records.ts';
+import { SyntheticDataGenerator } from '../../src/generator.ts';
 
 const records = [
   ...sample(3000, { seed: 31 }),
@@ -225,5 +226,60 @@ describe('formatFromPath', () => {
     ['.hidden', 'jsonl'],
   ])('%s → %s', (path, format) => {
     expect(formatFromPath(path)).toBe(format);
+  });
+});
+
+describe('outcome and prediction fields (--with-outcome, --with-prediction)', () => {
+  const generator = new SyntheticDataGenerator({
+    seed: 34,
+    start: fixedStart,
+    withOutcome: true,
+    withPrediction: true,
+  });
+  const full = generator.generateBatch(2000);
+  const optional = ['churned', 'churn_probability', 'predicted_churn_probability', 'predicted_churn'] as const;
+
+  it('JSON: the string and byte encoders write exactly JSON.stringify, the fields last', () => {
+    const encoder = createEncoder('jsonl', [...optional]);
+    const out = new ByteWriter(Buffer.alloc(full.length * 2200));
+    full.forEach((r, i) => encoder.encodeInto!(r, i, out));
+    expect(Buffer.from(out.buffer.subarray(0, out.position)).toString()).toBe(
+      full.map((r) => `${JSON.stringify(r)}\n`).join(''),
+    );
+    expect(Object.keys(full[0]!).slice(-4)).toEqual([...optional]);
+    expect(new Set(full.map((r) => typeof r.churned))).toEqual(new Set(['boolean']));
+  });
+
+  it('the batch fast path writes the same bytes as the records', () => {
+    const batch = new BatchGenerator({
+      count: 500,
+      seed: 34,
+      start: fixedStart,
+      withOutcome: true,
+      withPrediction: true,
+    });
+    const encoder = createEncoder('jsonl', [...optional]);
+    const out = new ByteWriter(Buffer.alloc(500 * 2200));
+    let text = '';
+    for (let p = 0; p < 500; p++) {
+      batch.generate(p);
+      encoder.encodeFieldsInto!(batch.fields, batch.index, batch.eventMs, p, out);
+      text += encoder.encode(batch.record(), p);
+    }
+    expect(Buffer.from(out.buffer.subarray(0, out.position)).toString()).toBe(text);
+  });
+
+  it('CSV: four more columns, read back by csv-parse as the records', () => {
+    const encoder = createEncoder('csv', [...optional]);
+    const text = encoder.header + full.map((r, i) => encoder.encode(r, i)).join('');
+    expect(encoder.header.trimEnd().split(',').slice(-4)).toEqual([...optional]);
+    const rows = parse(text, { columns: true }) as Record<string, string>[];
+    rows.forEach((row, i) => {
+      const r = full[i]!;
+      expect(row.churned).toBe(String(r.churned));
+      expect(Number(row.churn_probability)).toBe(r.churn_probability);
+      expect(Number(row.predicted_churn_probability)).toBe(r.predicted_churn_probability);
+      expect(row.predicted_churn).toBe(String(r.predicted_churn));
+    });
   });
 });

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { defaultOverlap } from '../../core/customer.ts';
 import { makeDrift } from '../../core/drift.ts';
 import { defaultIntervalMs } from '../../generator.ts';
-import { batchSize, outcomeFields, writeBatch, sendBatch } from '../../modes/batch.ts';
+import { batchOptionalFields, batchSize, writeBatch, sendBatch } from '../../modes/batch.ts';
 import { writeBatchParallel } from '../../modes/parallel-batch.ts';
 import { UsageError } from '../../errors.ts';
 import type { BatchOptions } from '../../modes/batch.ts';
@@ -51,6 +51,7 @@ interface BatchFlags extends OutputFlags, SeedFlags, MixFlags {
   driftFactor: string;
   driftDirection: string;
   withOutcome?: boolean;
+  withPrediction?: boolean;
 }
 
 export function registerBatch(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
@@ -76,7 +77,8 @@ export function registerBatch(program: Command, io: CliIo, setExitCode: (code: n
     )
     .option('--drift-factor <f>', 'static feature drift, 0 (none) to 1 (one whole risk level)', '0')
     .option('--drift-direction <d>', '1 makes customers riskier, -1 healthier', '1')
-    .option('--with-outcome', 'add churned (no order in the next 90 days) and churn_probability to every record');
+    .option('--with-outcome', 'add churned (no order in the next 90 days) and churn_probability to every record')
+    .option('--with-prediction', "add a start-of-run model's predicted_churn_probability and predicted_churn");
   addOutputOptions(command, true);
   command
     .addHelpText(
@@ -116,6 +118,7 @@ async function runBatchCommand(flags: BatchFlags, io: CliIo): Promise<number> {
     ),
     shard: seed.shard,
     withOutcome: flags.withOutcome === true,
+    withPrediction: flags.withPrediction === true,
   };
   checkOutputFlags(flags);
   const logger = loggerFor(flags, io);
@@ -167,7 +170,7 @@ async function batchToFile(
     if (format === 'parquet') {
       const sent = await sendBatch({
         ...run,
-        sink: new ParquetRecordSink(sink, options.withOutcome ? outcomeFields : []),
+        sink: new ParquetRecordSink(sink, batchOptionalFields(options)),
       });
       result = { records: sent.generated, bytes: sink.bytesWritten, interrupted: sent.interrupted };
     } else {

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { snapshotIntervalDays } from '../../core/lifecycle.ts';
 import { lifecycleDefaults, lifecycleSource } from '../../modes/lifecycle.ts';
-import { outcomeFields } from '../../modes/batch.ts';
+import { batchOptionalFields } from '../../modes/batch.ts';
 import type { CliIo } from '../io.ts';
 import type { OutputFlags, SeedFlags } from '../options.ts';
 import {
@@ -22,6 +22,7 @@ interface LifecycleFlags extends OutputFlags, SeedFlags {
   speed: string;
   fast?: boolean;
   withOutcome?: boolean;
+  withPrediction?: boolean;
 }
 
 export function registerLifecycle(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
@@ -35,7 +36,8 @@ export function registerLifecycle(program: Command, io: CliIo, setExitCode: (cod
     .option('--days <n>', 'days each journey lasts', String(lifecycleDefaults.days))
     .option('--speed <days-per-second>', 'simulated days per real second', String(lifecycleDefaults.speed))
     .option('--fast', 'simulated clock: no waiting, same snapshots and event times')
-    .option('--with-outcome', 'add churned (no order in the 90 days after the snapshot) and churn_probability');
+    .option('--with-outcome', 'add churned (no order in the 90 days after the snapshot) and churn_probability')
+    .option('--with-prediction', "add a start-of-run model's predicted_churn_probability and predicted_churn");
   addSeedOptions(command, 'event time of day 0 (default: now); a snapshot of day d is stamped start + d days');
   addOutputOptions(command, true);
   command
@@ -63,6 +65,7 @@ Examples:
         startMs: seed.startMs,
         shard: seed.shard,
         withOutcome: flags.withOutcome === true,
+        withPrediction: flags.withPrediction === true,
       });
       // Snapshots per minute: customers × (speed / 7) per second × 60.
       const askedPerMinute = Math.round(((customers * speed) / snapshotIntervalDays / seed.shard.count) * 60 * 10) / 10;
@@ -72,7 +75,10 @@ Examples:
             flags,
             seed,
             source,
-            optionalFields: ['snapshot_day', ...(flags.withOutcome === true ? outcomeFields : [])],
+            optionalFields: [
+              'snapshot_day',
+              ...batchOptionalFields({ withOutcome: flags.withOutcome, withPrediction: flags.withPrediction }),
+            ],
             askedPerMinute,
           },
           io,

@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { defaultOverlap } from '../../core/customer.ts';
 import { defaultRatePerMinute, streamSource } from '../../modes/stream.ts';
-import { outcomeFields } from '../../modes/batch.ts';
+import { batchOptionalFields } from '../../modes/batch.ts';
 import { UsageError } from '../../errors.ts';
 import type { CliIo } from '../io.ts';
 import type { MixFlags, OutputFlags, SeedFlags } from '../options.ts';
@@ -38,6 +38,7 @@ interface StreamFlags extends OutputFlags, SeedFlags, MixFlags, DriftOutputFlags
   fast?: boolean;
   overlap: string;
   withOutcome?: boolean;
+  withPrediction?: boolean;
 }
 
 const startHelp = 'event time of the first customer (default: now)';
@@ -118,7 +119,8 @@ function addCommonTimedOptions(command: Command): void {
       'share of customers behaving like a neighbouring risk level (label noise)',
       String(defaultOverlap),
     )
-    .option('--with-outcome', 'add churned (no order in the next 90 days) and churn_probability to every record');
+    .option('--with-outcome', 'add churned (no order in the next 90 days) and churn_probability to every record')
+    .option('--with-prediction', "add a start-of-run model's predicted_churn_probability and predicted_churn");
   addSeedOptions(command, startHelp);
   addOutputOptions(command, true);
 }
@@ -158,6 +160,7 @@ async function runStreamCommand(
     driftComponents,
     overlap,
     withOutcome: flags.withOutcome === true,
+    withPrediction: flags.withPrediction === true,
     startMs: seed.startMs,
     shard: seed.shard,
   };
@@ -172,7 +175,7 @@ async function runStreamCommand(
       source,
       optionalFields: [
         ...(driftProgression ? (['drift_progress', 'drift_phase'] as const) : []),
-        ...(flags.withOutcome === true ? outcomeFields : []),
+        ...batchOptionalFields({ withOutcome: flags.withOutcome, withPrediction: flags.withPrediction }),
       ],
       askedPerMinute,
       schedule,
