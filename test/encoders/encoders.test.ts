@@ -273,7 +273,7 @@ describe('outcome and prediction fields (--with-outcome, --with-prediction)', ()
     const encoder = createEncoder('csv', [...optional]);
     const text = encoder.header + full.map((r, i) => encoder.encode(r, i)).join('');
     expect(encoder.header.trimEnd().split(',').slice(-4)).toEqual([...optional]);
-    const rows = parse(text, { columns: true }) as Record<string, string>[];
+    const rows: Record<string, string>[] = parse(text, { columns: true });
     rows.forEach((row, i) => {
       const r = full[i]!;
       expect(row.churned).toBe(String(r.churned));
