@@ -36,15 +36,15 @@ const specKinds = 'prior,class-conditional';
 
 export function addDriftScheduleOptions(command: Command): Command {
   return command
-    .option('--kind <list>', 'kinds, comma-separated (see above)', specKinds)
+    .option('--kind <list>', 'kinds (see above)', specKinds)
     .option('--shape <shape>', `how it grows: ${driftShapeTypes.join(', ')}`, 'linear')
-    .option('--at <progress>', 'sudden: when; sigmoid: midpoint (0..1)', '0.5')
+    .option('--at <progress>', 'sudden: when; sigmoid: midpoint', '0.5')
     .option('--width <progress>', 'sigmoid: rise time (0..1)', '0.1')
     .option('--period <cycle>', `recurring: ${Object.keys(recurringPeriods).join(' or ')}`, 'daily')
     .option('--magnitude <m>', 'strength when fully on, 0..1', '1')
     .option('--direction <d>', '1 riskier/up, -1 healthier/down', '1')
     .option('--target-mix <l/m/h>', `prior: mix at full strength (default ${defaultTargetMix})`)
-    .option('--features <list>', 'covariate: features whose drivers move (default: all)');
+    .option('--features <list>', 'covariate: whose drivers move (default: all)');
 }
 
 export function addDriftOutputOptions(command: Command): Command {

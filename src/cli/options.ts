@@ -122,27 +122,21 @@ export function addOutputOptions(command: Command, kafkaIsDefault: boolean): Com
     .option('--compression <codec>', `Kafka compression: ${compressionCodecs.join(', ')}`, 'lz4')
     .option(
       '--delivery-timeout <seconds>',
-      `Kafka: a record not acknowledged within this long (retries included) is reported failed; at the end, the wait for the verdict on records in flight (${minDeliveryTimeoutSeconds} to ${maxDeliveryTimeoutSeconds})`,
+      `Kafka: seconds until an unacknowledged record fails (${minDeliveryTimeoutSeconds}-${maxDeliveryTimeoutSeconds})`,
       String(defaultDeliveryTimeoutMs / 1000),
     )
     .option('--quiet', 'nothing on stderr but warnings and errors')
     .option('--verbose', 'more detail on stderr (settings, timings)')
     .option('--log-format <format>', `messages on stderr as ${logFormats.join(' or ')} lines`, 'text')
-    .option(
-      '--metrics-port <port>',
-      'serve Prometheus metrics (and /healthz) on this port while running; 0 picks a free port',
-    )
+    .option('--metrics-port <port>', 'Prometheus /metrics on this port (0: any free)')
     .option('--metrics-host <host>', 'address for --metrics-port', '127.0.0.1');
 }
 
 export function addSeedOptions(command: Command, startHelp: string): Command {
   return command
-    .option('--seed <n>', 'non-negative integer; same seed, same records (default: random, printed)')
+    .option('--seed <n>', 'same seed, same output (default: random)')
     .option('--start <time>', startHelp)
-    .option(
-      '--shard <k/n>',
-      'generate only slice k of n (customers with index mod n = k); n processes with the same --seed and --start make one dataset',
-    );
+    .option('--shard <k/n>', 'only customers with index mod n = k');
 }
 
 export function parseMix(flags: MixFlags): RiskMix {

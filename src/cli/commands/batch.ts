@@ -70,15 +70,11 @@ export function registerBatch(program: Command, io: CliIo, setExitCode: (code: n
   addSeedOptions(command, `event time of the first customer (default: now; ${seededDefaultStart} with --seed)`);
   addMixOptions(command);
   command
-    .option(
-      '--overlap <share>',
-      'share of customers behaving like a neighbouring risk level (label noise)',
-      String(defaultOverlap),
-    )
+    .option('--overlap <share>', 'label noise share (0..1)', String(defaultOverlap))
     .option('--drift-factor <f>', 'static feature drift, 0 (none) to 1 (one whole risk level)', '0')
     .option('--drift-direction <d>', '1 makes customers riskier, -1 healthier', '1')
-    .option('--with-outcome', 'add churned (no order in the next 90 days) and churn_probability to every record')
-    .option('--with-prediction', "add a start-of-run model's predicted_churn_probability and predicted_churn");
+    .option('--with-outcome', 'add churned and churn_probability')
+    .option('--with-prediction', 'add predicted_churn(_probability) of the start');
   addOutputOptions(command, true);
   command
     .addHelpText(

@@ -36,8 +36,8 @@ export function registerLifecycle(program: Command, io: CliIo, setExitCode: (cod
     .option('--days <n>', 'days each journey lasts', String(lifecycleDefaults.days))
     .option('--speed <days-per-second>', 'simulated days per real second', String(lifecycleDefaults.speed))
     .option('--fast', 'simulated clock: no waiting, same snapshots and event times')
-    .option('--with-outcome', 'add churned (no order in the 90 days after the snapshot) and churn_probability')
-    .option('--with-prediction', "add a start-of-run model's predicted_churn_probability and predicted_churn");
+    .option('--with-outcome', 'add churned and churn_probability')
+    .option('--with-prediction', 'add predicted_churn(_probability) of the start');
   addSeedOptions(command, 'event time of day 0 (default: now); a snapshot of day d is stamped start + d days');
   addOutputOptions(command, true);
   command

@@ -86,7 +86,7 @@ and every level's behaviour drifts riskier. --kind picks kinds, alone or mixed:
   class-conditional  every level's behaviour drifts; labels stay
 Records carry drift_progress and drift_phase; --manifest writes the schedule.`,
     )
-    .option('--duration <minutes>', 'minutes it lasts (fractions allowed)', '30')
+    .option('--duration <minutes>', 'minutes (fractions allowed)', '30')
     .option('--rate <n>', 'customers per minute', String(defaultRatePerMinute));
   addDriftScheduleOptions(drift);
   addMixOptions(drift);
@@ -113,14 +113,10 @@ Examples:
 
 function addCommonTimedOptions(command: Command): void {
   command
-    .option('--fast', 'simulated clock: no waiting, same records and event times as real time')
-    .option(
-      '--overlap <share>',
-      'share of customers behaving like a neighbouring risk level (label noise)',
-      String(defaultOverlap),
-    )
-    .option('--with-outcome', 'add churned (no order in the next 90 days) and churn_probability to every record')
-    .option('--with-prediction', "add a start-of-run model's predicted_churn_probability and predicted_churn");
+    .option('--fast', 'simulated clock: same records, no waiting')
+    .option('--overlap <share>', 'label noise share (0..1)', String(defaultOverlap))
+    .option('--with-outcome', 'add churned and churn_probability')
+    .option('--with-prediction', 'add predicted_churn(_probability) of the start');
   addSeedOptions(command, startHelp);
   addOutputOptions(command, true);
 }
