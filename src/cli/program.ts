@@ -8,6 +8,7 @@ import { DatagenError, UsageError } from '../errors.ts';
 import { registerBatch } from './commands/batch.ts';
 import { registerLifecycle } from './commands/lifecycle.ts';
 import { registerReport } from './commands/report.ts';
+import { registerScore } from './commands/score.ts';
 import { registerStream } from './commands/stream.ts';
 import type { CliIo } from './io.ts';
 import { exitCodes } from './io.ts';
@@ -47,6 +48,7 @@ Run 'churn-datagen <mode> --help' for a mode's flags and examples.`,
   registerLifecycle(program, io, setExitCode);
   registerBatch(program, io, setExitCode);
   registerReport(program, io, setExitCode);
+  registerScore(program, io, setExitCode);
 
   if (argv.length === 0) {
     program.outputHelp({ error: true });
