@@ -380,8 +380,7 @@ function scoreAlarms(
     );
     const detected = events.filter((event) => event.detected).length;
     const mtdMs = meanDelayMs(events);
-    const precision = ratio(trueAlarms, trueAlarms + falseAlarms);
-    const recall = ratio(detected, events.length);
+    const { precision, recall, f1 } = rates(trueAlarms, trueAlarms + falseAlarms, detected, events.length);
     return {
       kind: component.kind,
       shape: component.shape,
@@ -394,7 +393,7 @@ function scoreAlarms(
       true_alarms: trueAlarms,
       precision,
       recall,
-      f1: f1Of(precision, recall, events.length),
+      f1,
       mtd_seconds: mtdMs === undefined ? null : seconds(mtdMs),
       mtd_records: mtdMs === undefined ? null : recordsOf(run, mtdMs),
       mdr: ratio(events.length - detected, events.length),
@@ -404,8 +403,7 @@ function scoreAlarms(
   const events = allEvents.length;
   const detected = allEvents.filter((event) => event.detected).length;
   const mtdMs = meanDelayMs(allEvents);
-  const precision = ratio(truePositives, total);
-  const recall = ratio(detected, events);
+  const { precision, recall, f1 } = rates(truePositives, total, detected, events);
   const exposureMs = run.durationMs - coveredMs(schedule);
   const mtfaMs = falseAlarms === 0 ? undefined : exposureMs / falseAlarms;
   return {
@@ -421,7 +419,7 @@ function scoreAlarms(
       false_alarms_before_onset: falseBeforeOnset,
       precision,
       recall,
-      f1: f1Of(precision, recall, events),
+      f1,
       mtd_seconds: mtdMs === undefined ? null : seconds(mtdMs),
       mtd_records: mtdMs === undefined ? null : recordsOf(run, mtdMs),
       mdr: ratio(events - detected, events),
@@ -496,13 +494,27 @@ function ratio(part: number, whole: number): number | null {
 }
 
 /**
- * Harmonic mean of precision and recall. A detector that never fires has no precision, but with
- * events to find its recall is 0, and so is its F1; without events there is nothing to score.
+ * Precision over alarms, recall over events, and their harmonic mean F1. A detector that never
+ * fires has no precision, but with events to find its recall is 0, and so is its F1; without
+ * events there is nothing to recall.
  */
-function f1Of(precision: number | null, recall: number | null, events: number): number | null {
-  if (events === 0 || recall === null) return null;
-  if (precision === null || precision + recall === 0) return 0;
-  return round6((2 * precision * recall) / (precision + recall));
+function rates(
+  trueAlarms: number,
+  alarms: number,
+  detected: number,
+  events: number,
+): { precision: number | null; recall: number | null; f1: number | null } {
+  const precision = alarms === 0 ? undefined : trueAlarms / alarms;
+  const recall = events === 0 ? undefined : detected / events;
+  let f1: number | null = null;
+  if (recall !== undefined)
+    f1 =
+      precision === undefined || precision + recall === 0 ? 0 : round6((2 * precision * recall) / (precision + recall));
+  return {
+    precision: precision === undefined ? null : round6(precision),
+    recall: recall === undefined ? null : round6(recall),
+    f1,
+  };
 }
 
 function seconds(ms: number): number {
