@@ -92,7 +92,7 @@ describe('score: end to end', () => {
     expect(result.stdout).toMatch(
       /precision \/ recall \/ F1 +1\.000 \/ 1\.000 \/ 1\.000 +0\.600 \/ 1\.000 \/ 0\.750 +n\/a \/ 0\.000 \/ 0\.000/,
     );
-    expect(result.stdout).toMatch(/control stream\n  false alarms +0 +10 +0\n/);
+    expect(result.stdout).toMatch(/control stream\n {2}false alarms +0 +10 +0\n/);
   });
 
   it('--tolerance in records; --out - writes the JSON to stdout instead of the table', async () => {
