@@ -11,6 +11,7 @@ import { DatagenError } from '../../src/errors.ts';
 import { alarmFileFormat, parseAlarms } from '../../src/score/alarms.ts';
 import type { DetectorScore } from '../../src/score/score.ts';
 import { scoreDetector } from '../../src/score/score.ts';
+import * as library from '../../src/index.ts';
 
 const start = '2026-01-01T00:00:00.000Z';
 const at = (clock: string): string => `2026-01-01T${clock}Z`;
@@ -354,6 +355,10 @@ describe('score: bad input', () => {
       'not a churn-datagen drift manifest: components must be a non-empty list',
     );
   });
+});
+
+it('the library exports the scorer', () => {
+  expect(library.scoreDetector).toBe(scoreDetector);
 });
 
 describe('alarm files', () => {
