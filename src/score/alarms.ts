@@ -94,8 +94,9 @@ function parseJsonLines(text: string): DetectorAlarm[] {
   return alarms;
 }
 
+/** A whole number; `18000.0` too, as pandas writes an integer column that has a missing value. */
 function recordIndex(value: string, line: number): number {
-  if (!/^\d+$/.test(value)) throw invalid(`line ${line}: record '${value}' is not a record index (0, 1, 2, …)`);
+  if (!/^\d+(\.0*)?$/.test(value)) throw invalid(`line ${line}: record '${value}' is not a record index (0, 1, 2, …)`);
   return Number(value);
 }
 

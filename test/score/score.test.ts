@@ -367,7 +367,7 @@ describe('alarm files', () => {
       '2026-01-01T00:30:00Z',
       '2026-01-01T00:31:00Z',
     ]);
-    expect(parseAlarms('record\n18000\n 300 \n', 'csv')).toEqual([18000, 300]);
+    expect(parseAlarms('record\n18000\n 300 \n18600.0\n', 'csv')).toEqual([18000, 300, 18600]);
     expect(parseAlarms('record\n', 'csv')).toEqual([]);
     expect(parseAlarms('', 'csv')).toEqual([]);
     expect(parseAlarms('', 'jsonl')).toEqual([]);
@@ -397,6 +397,7 @@ describe('alarm files', () => {
       'columns record, timestamp: expected one column, timestamp or record',
     ],
     ['record\nfive\n', 'csv', "line 2: record 'five' is not a record index (0, 1, 2, …)"],
+    ['record\n1\n18000.5\n', 'csv', "line 3: record '18000.5' is not a record index (0, 1, 2, …)"],
     [
       '{"record": 5, "detector": "adwin"}\n',
       'jsonl',
