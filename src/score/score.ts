@@ -251,6 +251,8 @@ const cycleOrigin = { daily: 0, weekly: 4 * 86_400_000 } as const;
 function eventsOf(manifest: DriftManifest, run: ScoredRun, toleranceMs: number): ComponentEvents[] {
   return manifest.components.map((component, i) => {
     const where = `components[${i}]`;
+    if (typeof component !== 'object' || (component as unknown) === null)
+      throw notManifest(`${where} is not an object`);
     if (!driftKinds.includes(component.kind)) throw notManifest(`${where}.kind is not a drift kind`);
     const shape = (component.shape as { type?: unknown } | undefined)?.type as DriftShapeType;
     if (!driftShapeTypes.includes(shape)) throw notManifest(`${where}.shape.type is not a drift shape`);

@@ -60,8 +60,12 @@ export function formatScore(score: DetectorScore): string {
 
 // --- internal ---
 
+/** In the largest unit that keeps the number readable: 29.964 s, 10 min, 6 h, 2.5 d. */
 function duration(seconds: number): string {
-  return `${count(seconds)} s`;
+  if (seconds < 120) return `${count(seconds)} s`;
+  if (seconds < 7200) return `${count(seconds / 60)} min`;
+  if (seconds < 172_800) return `${count(seconds / 3600)} h`;
+  return `${count(seconds / 86_400)} d`;
 }
 
 function count(value: number): string {
