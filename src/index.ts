@@ -104,5 +104,7 @@ export type {
   WindowSummary,
   Verdict,
 } from './report/index.ts';
+export { scoreDetector } from './score/score.ts';
+export type { DetectorScore, ScoreOptions } from './score/score.ts';
 export { ksTwoSample, kolmogorovSurvival, populationStabilityIndex, chiSquareHomogeneity } from './core/statistics.ts';
 export type { KsResult } from './core/statistics.ts';

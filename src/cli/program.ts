@@ -9,6 +9,7 @@ import { registerBatch } from './commands/batch.ts';
 import { registerDoctor } from './commands/doctor.ts';
 import { registerLifecycle } from './commands/lifecycle.ts';
 import { registerReport } from './commands/report.ts';
+import { registerScore } from './commands/score.ts';
 import { registerStream } from './commands/stream.ts';
 import type { CliIo } from './io.ts';
 import { exitCodes, interruptExitCode } from './io.ts';
@@ -50,6 +51,7 @@ whether Kafka support is available.`,
   registerBatch(program, io, setExitCode);
   registerReport(program, io, setExitCode);
   registerDoctor(program, io, setExitCode, version);
+  registerScore(program, io, setExitCode);
 
   if (argv.length === 0) {
     program.outputHelp({ error: true });
