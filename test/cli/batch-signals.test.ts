@@ -27,7 +27,10 @@ async function interrupt(args: string[]): Promise<{ code: number | null; stderr:
   await new Promise((resolve) => setTimeout(resolve, 2000));
   signalledAt = performance.now();
   child.kill('SIGINT');
+  // A run that ignores the signal is stopped, so that a failing test leaves no process behind.
+  const stopper = setTimeout(() => child.kill('SIGKILL'), 10_000);
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  clearTimeout(stopper);
   return { code, stderr, reactionMs };
 }
 
