@@ -51,6 +51,13 @@ export async function runTimedCommand(options: TimedCommandOptions, io: CliIo): 
     throw error;
   }
   announceSeed(logger, seed);
+  for (const output of [sink, controlSink]) {
+    if (output?.followPath === undefined) continue;
+    logger.info(
+      `writing ${output.description}; to follow it as it grows: tail -f ${output.followPath} (renamed to ${output.description} at the end)`,
+      { followPath: output.followPath },
+    );
+  }
   if (options.manifest !== undefined) logger.info(`drift manifest written to ${options.manifest.path}`);
   const active = await startRunMetrics(flags, logger, () => sink.stats);
   active?.metrics.setAskedRate(options.askedPerMinute);

@@ -15,7 +15,9 @@ import type { Sink } from './types.ts';
 export interface FileSinkOptions {
   /**
    * Write a regular file with direct I/O where the platform and file system allow it (default
-   * true): far less kernel CPU for large files; see direct-file.ts.
+   * true): far less kernel CPU for large files; see direct-file.ts. Direct I/O gathers whole
+   * blocks before writing, so a file that someone follows while it grows (a timed run on the real
+   * clock) is written through the page cache instead: each write is in the file at once.
    */
   directIo?: boolean | undefined;
 }
@@ -79,6 +81,11 @@ export class FileSink implements Sink {
 
   get bytesWritten(): number {
     return this.#bytesWritten;
+  }
+
+  /** The temporary name the file grows under until close() renames it (undefined for a special file). */
+  get temporaryPath(): string | undefined {
+    return this.#temporaryPath;
   }
 
   /** True while the file is written with direct I/O (false also once the file system refused a direct write). */

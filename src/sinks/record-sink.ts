@@ -26,11 +26,14 @@ export interface RecordSink {
   readonly closedByReader: boolean;
   /** Abandons an incomplete output (a file's temporary copy is removed), where that applies. */
   abort?(): Promise<void>;
+  /** The file to follow while the run is on (a file's temporary name), where records are readable as they come. */
+  readonly followPath?: string | undefined;
 }
 
 /**
  * Records → encoder → file or stdout. With `flushEachWrite` (real-time runs) every write reaches
- * the file at once, so `tail -f` sees records as they are due; otherwise chunks fill first.
+ * the file at once (given a sink without direct I/O), so `tail -f` sees records as they are due;
+ * otherwise chunks fill first.
  */
 export class EncodedRecordSink implements RecordSink {
   readonly description: string;
@@ -49,6 +52,10 @@ export class EncodedRecordSink implements RecordSink {
 
   get closedByReader(): boolean {
     return this.#output.sink.closedByReader;
+  }
+
+  get followPath(): string | undefined {
+    return this.#flushEachWrite ? this.#output.sink.temporaryPath : undefined;
   }
 
   async write(records: readonly CustomerRecord[]): Promise<void> {

@@ -9,6 +9,8 @@ export interface Sink {
   readonly bytesWritten: number;
   /** True once the destination stopped taking data (a reader closed its pipe): stop early. */
   readonly closedByReader: boolean;
+  /** Where the bytes go until close() when that is not the destination (a file's temporary name). */
+  readonly temporaryPath?: string | undefined;
   /**
    * Accepts a chunk. The sink may keep reading `chunk` until the next write() or close()
    * resolves, so a caller alternates between two buffers (or copies).

@@ -4,7 +4,6 @@
  */
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { binPath, tempDir } from '../support/cli.ts';
 
@@ -16,16 +15,16 @@ async function interrupt(args: string[]): Promise<{ code: number | null; stderr:
   });
   closeSync(stdout);
   let stderr = '';
-  let signalledAt: number | undefined;
+  const signalled = { at: Number.NaN };
   let reactionMs = Number.NaN;
-  child.stderr.on('data', (chunk: Buffer) => {
+  child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
-    if (signalledAt !== undefined && Number.isNaN(reactionMs) && stderr.includes('interrupted by SIGINT'))
-      reactionMs = performance.now() - signalledAt;
+    if (Number.isNaN(reactionMs) && stderr.includes('interrupted by SIGINT'))
+      reactionMs = performance.now() - signalled.at;
   });
   // Well into the run: past start-up, the first row group, the worker threads' loading.
   await new Promise((resolve) => setTimeout(resolve, 2000));
-  signalledAt = performance.now();
+  signalled.at = performance.now();
   child.kill('SIGINT');
   // A run that ignores the signal is stopped, so that a failing test leaves no process behind.
   const stopper = setTimeout(() => child.kill('SIGKILL'), 10_000);
