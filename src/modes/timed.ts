@@ -92,8 +92,9 @@ export async function runTimed(
       options.onProgress?.({ generated, stats: sink.stats, elapsedMs: clock.now() - started, released: records });
       if (sink.closedByReader) break;
     }
-    const stats = await sink.close();
+    // The control first: when it cannot be completed (a full disk), the main output is abandoned too.
     const controlStats = await control?.sink.close();
+    const stats = await sink.close();
     closed = true;
     return {
       generated,
@@ -106,10 +107,15 @@ export async function runTimed(
     };
   } finally {
     if (!closed) {
-      await sink.close().catch(() => undefined);
-      await control?.sink.close().catch(() => undefined);
+      // A failed run (a full disk, a sink error): a file is abandoned, Kafka delivers what it has.
+      await abandon(sink);
+      if (control !== undefined) await abandon(control.sink);
     }
   }
+}
+
+async function abandon(sink: RecordSink): Promise<void> {
+  await (sink.abort === undefined ? sink.close() : sink.abort()).catch(() => undefined);
 }
 
 /** Async iterable view of a timed source: records as they fall due, without any sink. */

@@ -108,7 +108,13 @@ export class FileSink implements Sink {
 
   async borrow(bytes: number): Promise<Uint8Array | undefined> {
     await this.#pending;
-    return this.#file instanceof DirectFile ? this.#file.borrow(bytes) : undefined;
+    if (!(this.#file instanceof DirectFile)) return undefined;
+    try {
+      // A background write that failed (a full disk) is reported here.
+      return await this.#file.borrow(bytes);
+    } catch (error) {
+      throw this.#outputError(error);
+    }
   }
 
   async commit(bytes: number): Promise<void> {
@@ -170,7 +176,8 @@ async function openOrExplain<T>(shownPath: string, opening: () => Promise<T>): P
   }
 }
 
-function messageOf(error: unknown): string {
+/** An I/O error in words (`no space left on device`), else its message. */
+export function messageOf(error: unknown): string {
   if (error instanceof Error && 'code' in error && typeof error.code === 'string') {
     const reasons: Record<string, string> = {
       EACCES: 'permission denied',

@@ -64,7 +64,13 @@ export class EncodedRecordSink implements RecordSink {
   }
 
   async close(): Promise<DeliveryStats> {
-    await this.#output.end();
+    try {
+      await this.#output.end();
+    } catch (error) {
+      // The last bytes did not make it (a full disk): the file's temporary copy goes.
+      await this.#output.sink.abort();
+      throw error;
+    }
     return this.stats;
   }
 

@@ -126,7 +126,14 @@ async function batchToFile(
   const sink = await openByteSink(output, io);
   announceSeed(logger, seed);
   let records = 0;
-  const active = await startRunMetrics(flags, logger, () => ({ sent: records, acknowledged: records, failed: 0 }));
+  const active = await startRunMetrics(flags, logger, () => ({
+    sent: records,
+    acknowledged: records,
+    failed: 0,
+  })).catch(async (error: unknown) => {
+    await sink.abort(); // a port in use: no file
+    throw error;
+  });
   active?.metrics.setDriftFactor(options.drift?.factor ?? 0);
   const progress = await createProgress(
     io.stderr,
