@@ -156,7 +156,7 @@ async function batchToFile(
       observe: active?.observe,
     };
     if (format === 'parquet') {
-      const sent = await sendBatch({ ...run, sink: new ParquetRecordSink(sink) });
+      const sent = await sendBatch({ ...run, sink: new ParquetRecordSink(sink, [], undefined, io.signal) });
       result = { records: sent.generated, bytes: sink.bytesWritten, interrupted: sent.interrupted };
     } else {
       const text = { ...run, format };
