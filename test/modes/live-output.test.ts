@@ -26,7 +26,7 @@ async function follow(args: string[], name: string): Promise<FollowedRun & { dir
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const seenAt: number[] = [];
-  const poll = setInterval(() => {
+  const look = (): void => {
     // The temporary file, or once the run has ended, the file it was renamed to (the same file).
     const files = readdirSync(dir);
     const growing = files.find((file) => file.endsWith('.tmp')) ?? files.find((file) => file === name);
@@ -39,9 +39,11 @@ async function follow(args: string[], name: string): Promise<FollowedRun & { dir
     }
     const complete = text.split('\n').length - 1;
     while (seenAt.length < complete) seenAt.push(Date.now());
-  }, 20);
+  };
+  const poll = setInterval(look, 20);
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   clearInterval(poll);
+  look(); // the last record may come just before the end: it was there by now at the latest
   const start = /--start (\S+)\)/.exec(stderr)?.[1];
   return {
     dir,
