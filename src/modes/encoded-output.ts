@@ -43,6 +43,7 @@ export class EncodedOutput {
   #piece: string;
   #records = 0;
   #flushedRecords = 0;
+  #completed = false;
   readonly #writer = new ByteWriter(new Uint8Array(0));
 
   constructor(encoder: RecordEncoder, sink: Sink, chunkBytes = 1 << 20) {
@@ -123,10 +124,18 @@ export class EncodedOutput {
     this.#lent = lent === undefined ? undefined : Buffer.from(lent.buffer, lent.byteOffset, lent.byteLength);
   }
 
-  /** Writes the footer and completes the sink. */
-  async end(): Promise<void> {
+  /** Writes the footer and everything added; the sink is finished but not yet closed (see Sink.finish). */
+  async complete(): Promise<void> {
+    if (this.#completed) return;
+    this.#completed = true;
     this.#piece += this.#encoder.footer;
     await this.flush();
+    await this.#sink.finish?.();
+  }
+
+  /** Writes the footer and completes the sink. */
+  async end(): Promise<void> {
+    await this.complete();
     await this.#sink.close();
   }
 

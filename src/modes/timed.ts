@@ -92,7 +92,11 @@ export async function runTimed(
       options.onProgress?.({ generated, stats: sink.stats, elapsedMs: clock.now() - started, released: records });
       if (sink.closedByReader) break;
     }
-    // The control first: when it cannot be completed (a full disk), the main output is abandoned too.
+    // Both outputs complete before either appears: when one cannot be (a full disk), neither does.
+    if (control !== undefined) {
+      await control.sink.finish?.();
+      await sink.finish?.();
+    }
     const controlStats = await control?.sink.close();
     const stats = await sink.close();
     closed = true;

@@ -33,6 +33,7 @@ export class FileSink implements Sink {
   /** The write in flight: one chunk is written while the next is being generated. */
   #pending: Promise<void> = Promise.resolve();
   #finished = false;
+  #renamed = false;
 
   private constructor(
     file: FileHandle | DirectFile,
@@ -128,14 +129,25 @@ export class FileSink implements Sink {
     }
   }
 
-  async close(): Promise<void> {
+  async finish(): Promise<void> {
     if (this.#finished) return;
     try {
       await this.#pending;
       this.#finished = true;
       if (this.#file instanceof DirectFile) await this.#file.finish();
       else await this.#file.close();
-      if (this.#temporaryPath !== undefined) await rename(this.#temporaryPath, this.#targetPath);
+    } catch (error) {
+      await this.abort();
+      throw this.#outputError(error);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.finish();
+    if (this.#temporaryPath === undefined || this.#renamed) return;
+    try {
+      await rename(this.#temporaryPath, this.#targetPath);
+      this.#renamed = true;
     } catch (error) {
       await this.abort();
       throw this.#outputError(error);

@@ -60,6 +60,7 @@ export class ParquetRecordSink implements RecordSink {
   /** The worker's answer to the request in flight (one at a time), and how it is settled. */
   #reply: { promise: Promise<ParquetWorkerReply>; resolve: (reply: ParquetWorkerReply) => void } | undefined;
   #failure: Error | undefined;
+  #finished = false;
   /** Rows of the row group in flight, counted as written once its bytes are in the sink. */
   #inFlightRows = 0;
   #rows = 0;
@@ -114,15 +115,26 @@ export class ParquetRecordSink implements RecordSink {
     }
   }
 
-  async close(): Promise<DeliveryStats> {
+  /** Writes the last row group and the footer; the file is published by close(). */
+  async finish(): Promise<void> {
+    if (this.#finished) return;
+    this.#finished = true;
     try {
       // Not stopped by the signal: a file that is closed is completed.
       await this.#sendRowGroup(false);
       await this.#request({}, [], false);
       await this.#writeReply(false);
+      await this.#sink.finish?.();
+    } catch (error) {
+      await this.#sink.abort(); // a write failed (a full disk): no half file
+      throw error;
     } finally {
       await this.#worker?.terminate();
     }
+  }
+
+  async close(): Promise<DeliveryStats> {
+    await this.finish();
     await this.#sink.close();
     return this.stats;
   }

@@ -26,6 +26,11 @@ export interface RecordSink {
   readonly closedByReader: boolean;
   /** Abandons an incomplete output (a file's temporary copy is removed), where that applies. */
   abort?(): Promise<void>;
+  /**
+   * Optional: writes everything without publishing it (a file stays under its temporary name until
+   * close()), so that outputs written together appear only once all of them are complete.
+   */
+  finish?(): Promise<void>;
   /** The file to follow while the run is on (a file's temporary name), where records are readable as they come. */
   readonly followPath?: string | undefined;
 }
@@ -61,6 +66,15 @@ export class EncodedRecordSink implements RecordSink {
   async write(records: readonly CustomerRecord[]): Promise<void> {
     for (const record of records) this.#output.add(record);
     if (this.#flushEachWrite || this.#output.full) await this.#output.flush();
+  }
+
+  async finish(): Promise<void> {
+    try {
+      await this.#output.complete();
+    } catch (error) {
+      await this.#output.sink.abort();
+      throw error;
+    }
   }
 
   async close(): Promise<DeliveryStats> {

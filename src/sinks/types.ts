@@ -24,6 +24,11 @@ export interface Sink {
    */
   borrow?(bytes: number): Promise<Uint8Array | undefined>;
   commit?(bytes: number): Promise<void>;
+  /**
+   * Optional: writes everything and closes the file, still under its temporary name, so that
+   * outputs written together appear only once all are complete; close() then renames it.
+   */
+  finish?(): Promise<void>;
   /** Finishes the output; for a regular file this is when it appears under its name. */
   close(): Promise<void>;
   /** Stops without completing: a regular file's temporary copy is removed. Never throws. */

@@ -51,9 +51,15 @@ describe.skipIf(!isRoot)('a full disk (a 1 MiB tmpfs; needs root to mount)', () 
     expect(kept).toBe('previous run\n');
   });
 
-  it('drift with its control on the full disk: neither file is left', async () => {
+  it.each([
+    ['the control', 'control'],
+    ['the main output', 'main'],
+  ])('drift with %s on the full disk: neither file is left', async (_name, onFullDisk) => {
     const elsewhere = tempDir();
-    const control = join(full, 'control.jsonl');
+    const [main, control] =
+      onFullDisk === 'control'
+        ? [join(elsewhere, 'drift.jsonl'), join(full, 'control.jsonl')]
+        : [join(full, 'drift.jsonl'), join(elsewhere, 'control.jsonl')];
     const result = await runChild([
       'drift',
       '--rate',
@@ -64,11 +70,12 @@ describe.skipIf(!isRoot)('a full disk (a 1 MiB tmpfs; needs root to mount)', () 
       ...seeded,
       '--quiet',
       '--output',
-      join(elsewhere, 'drift.jsonl'),
+      main,
       '--control-output',
       control,
     ]);
-    expect(result.stderr).toBe(`churn-datagen: writing ${control} failed: no space left on device\n`);
+    const failed = onFullDisk === 'control' ? control : main;
+    expect(result.stderr).toBe(`churn-datagen: writing ${failed} failed: no space left on device\n`);
     expect(result.code).toBe(1);
     expect(readdirSync(full)).toEqual([]);
     expect(readdirSync(elsewhere)).toEqual([]);
