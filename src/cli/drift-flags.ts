@@ -2,6 +2,8 @@
  * The drift experiment's flags: kinds, shape and strength of the schedule (drift mode), and the
  * ground truth and control outputs (drift mode and `stream --drift`).
  */
+import { realpathSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CovariateFeature, DriftComponent, DriftKind, DriftShape } from '../core/drift-schedule.ts';
 import { covariateFeatures, driftKinds, driftShapeTypes, recurringPeriods } from '../core/drift-schedule.ts';
@@ -79,7 +81,10 @@ export function parseDriftComponents(flags: DriftScheduleFlags): DriftComponent[
 }
 
 /** Checks the output flags of a drift run before anything is opened. */
-export function checkDriftOutputFlags(flags: DriftOutputFlags & { output?: string }, drifting: boolean): void {
+export function checkDriftOutputFlags(
+  flags: DriftOutputFlags & { output?: string; topic?: string },
+  drifting: boolean,
+): void {
   const given = (['manifest', 'controlOutput', 'controlTopic'] as const).find((name) => flags[name] !== undefined);
   if (!drifting && given !== undefined) {
     throw new UsageError(`--${kebab(given)}: needs --drift (there is no drift schedule without it)`);
@@ -91,13 +96,51 @@ export function checkDriftOutputFlags(flags: DriftOutputFlags & { output?: strin
   if (flags.controlTopic !== undefined && flags.controlTopic.trim() === '') {
     throw new UsageError("--control-topic: expected a topic name, got ''");
   }
-  const paths = [flags.output, flags.manifest, flags.controlOutput].filter(
-    (path): path is string => path !== undefined && path !== '-',
-  );
-  if (new Set(paths).size !== paths.length) {
+  checkDistinctOutputs(flags);
+}
+
+/**
+ * Two outputs in one place lose one of them: refuses --output, --control-output and --manifest
+ * naming the same file (however it is spelt: `./x` and `x`, through a symlink) or both stdout, and
+ * a control topic that is the data topic.
+ */
+function checkDistinctOutputs(flags: DriftOutputFlags & { output?: string; topic?: string }): void {
+  const outputs: [flag: string, path: string | undefined][] = [
+    ['--output', flags.output],
+    ['--control-output', flags.controlOutput],
+    ['--manifest', flags.manifest],
+  ];
+  const seen = new Map<string, [flag: string, path: string]>();
+  for (const [flag, path] of outputs) {
+    if (path === undefined) continue;
+    const identity = path === '-' ? 'stdout' : fileIdentity(path);
+    const earlier = seen.get(identity);
+    if (earlier !== undefined) {
+      const place = identity === 'stdout' ? 'stdout' : `'${earlier[1]}' and '${path}' are one file`;
+      throw new UsageError(`${flag}: same output as ${earlier[0]} (${place}); give each its own`);
+    }
+    seen.set(identity, [flag, path]);
+  }
+  const dataTopic = flags.topic?.trim();
+  if (flags.output === undefined && flags.controlTopic !== undefined && flags.controlTopic.trim() === dataTopic) {
     throw new UsageError(
-      `--control-output: the output, control output and manifest must be different files, got '${paths.join("', '")}'`,
+      `--control-topic: same topic as --topic ('${flags.controlTopic}'); the control stream needs its own topic`,
     );
+  }
+}
+
+/** The file a path names: symlinks and `.`/`..` resolved, for a file not there yet through its directory. */
+function fileIdentity(path: string): string {
+  const absolute = resolve(path);
+  try {
+    return realpathSync(absolute);
+  } catch {
+    // Not there yet (or unreadable): the directory's real path and the name.
+  }
+  try {
+    return join(realpathSync(dirname(absolute)), basename(absolute));
+  } catch {
+    return absolute;
   }
 }
 

@@ -271,11 +271,14 @@ export function undeliveredMessage(failed: number, reason: string | undefined, f
   return `${failed} records were not delivered (${reason ?? 'unknown error'}); check the broker and the topic, or give them longer with --delivery-timeout (now ${flags.deliveryTimeout} s)`;
 }
 
-/** Opens the byte sink of `flag` (--output by default); bad paths are usage errors naming it. */
-export async function openByteSink(output: string, io: CliIo, flag = '--output'): Promise<Sink> {
+/**
+ * Opens the byte sink of `flag` (--output by default); bad paths are usage errors naming it. A
+ * `live` file (followed while it grows) is written without direct I/O, each write at once.
+ */
+export async function openByteSink(output: string, io: CliIo, flag = '--output', live = false): Promise<Sink> {
   if (output === '-') return new StreamSink(io.stdout, 'stdout');
   try {
-    return await FileSink.open(output);
+    return await FileSink.open(output, { directIo: !live });
   } catch (error) {
     if (error instanceof DatagenError && error.code === 'INVALID_ARGUMENT')
       throw new UsageError(`${flag}: ${error.message}`);
@@ -292,7 +295,7 @@ export async function openRecordSink(
 ): Promise<RecordSink> {
   if (flags.output !== undefined) {
     const format = resolveFormat(flags.output, flags.format, flag);
-    const sink = await openByteSink(flags.output, io, flag);
+    const sink = await openByteSink(flags.output, io, flag, options.flushEachWrite && format !== 'parquet');
     if (format === 'parquet') return new ParquetRecordSink(sink, options.optionalFields);
     return new EncodedRecordSink(
       new EncodedOutput(createEncoder(format, options.optionalFields), sink),

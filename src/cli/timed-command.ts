@@ -28,6 +28,7 @@ import type { DriftManifest } from '../core/manifest.ts';
 import type { DriftSchedule } from '../core/drift-schedule.ts';
 import type { RecordSink } from '../sinks/record-sink.ts';
 import { startRunMetrics } from './metrics.ts';
+import type { ActiveMetrics } from './metrics.ts';
 
 export const statusIntervalMs = 5000;
 
@@ -53,16 +54,26 @@ export async function runTimedCommand(options: TimedCommandOptions, io: CliIo): 
   const sinkOptions = { optionalFields: options.optionalFields, flushEachWrite: !fast };
   const sink = await openRecordSink(flags, io, sinkOptions);
   let controlSink: RecordSink | undefined;
+  let active: ActiveMetrics | undefined;
   try {
     controlSink = await openControlSink(options, io, sinkOptions);
+    // Before the manifest, so that a port in use leaves no file behind.
+    active = await startRunMetrics(flags, logger, () => sink.stats);
     if (options.manifest !== undefined) await writeManifest(options.manifest.path, options.manifest.content, io);
   } catch (error) {
+    await active?.stop();
     await Promise.all([abandon(sink), controlSink === undefined ? undefined : abandon(controlSink)]);
     throw error;
   }
   announceSeed(logger, seed);
+  for (const output of [sink, controlSink]) {
+    if (output?.followPath === undefined) continue;
+    logger.info(
+      `writing ${output.description}; to follow it as it grows: tail -f ${output.followPath} (renamed to ${output.description} at the end)`,
+      { followPath: output.followPath },
+    );
+  }
   if (options.manifest !== undefined) logger.info(`drift manifest written to ${options.manifest.path}`);
-  const active = await startRunMetrics(flags, logger, () => sink.stats);
   active?.metrics.setAskedRate(options.askedPerMinute);
   if (options.schedule !== undefined) active?.metrics.followDrift(options.schedule);
   if (active !== undefined && sink instanceof KafkaRecordSink) {

@@ -18,7 +18,7 @@ import type { OptionalField, OutputFormat } from '../encoders/index.ts';
 import { createEncoder } from '../encoders/index.ts';
 import type { DeliveryStats, RecordSink } from '../sinks/record-sink.ts';
 import type { Sink } from '../sinks/types.ts';
-import { EncodedOutput, writeEach } from './encoded-output.ts';
+import { EncodedOutput, EventLoopTurns, writeEach } from './encoded-output.ts';
 import type { RecordObserver } from './encoded-output.ts';
 
 export interface BatchOptions {
@@ -189,6 +189,7 @@ export async function sendBatch(options: SendBatchOptions): Promise<SendBatchRes
   const { sink, signal } = options;
   let generated = 0;
   let pending: CustomerRecord[] = [];
+  const turns = new EventLoopTurns();
   try {
     for (const record of batchRecords(options)) {
       pending.push(record);
@@ -198,9 +199,10 @@ export async function sendBatch(options: SendBatchOptions): Promise<SendBatchRes
       generated += pending.length;
       pending = [];
       options.onProgress?.(generated);
-      if (signal?.aborted === true) break;
+      await turns.letOthersRun();
+      if (signal?.aborted === true || sink.closedByReader) break;
     }
-    if (signal?.aborted !== true) {
+    if (signal?.aborted !== true && !sink.closedByReader) {
       await sink.write(pending);
       generated += pending.length;
     }

@@ -13,6 +13,24 @@ import type { CustomerFields } from '../core/customer.ts';
 
 const PIECE_CHARS = 1 << 16;
 
+/**
+ * A sink that takes data without real I/O (Parquet gathering a row group, a file staging its
+ * bytes, stdout on a character device) resolves its writes at once, and a loop awaiting only
+ * those never lets the event loop run: a signal or a closed pipe would be seen only at the end.
+ * Every few milliseconds this gives the event loop a turn.
+ */
+export class EventLoopTurns {
+  static readonly intervalMs = 20;
+  #last = performance.now();
+
+  async letOthersRun(): Promise<void> {
+    const now = performance.now();
+    if (now - this.#last < EventLoopTurns.intervalMs) return;
+    await new Promise((resolve) => setImmediate(resolve));
+    this.#last = performance.now();
+  }
+}
+
 export class EncodedOutput {
   readonly #encoder: RecordEncoder;
   readonly #sink: Sink;
@@ -25,6 +43,7 @@ export class EncodedOutput {
   #piece: string;
   #records = 0;
   #flushedRecords = 0;
+  #completed = false;
   readonly #writer = new ByteWriter(new Uint8Array(0));
 
   constructor(encoder: RecordEncoder, sink: Sink, chunkBytes = 1 << 20) {
@@ -105,10 +124,18 @@ export class EncodedOutput {
     this.#lent = lent === undefined ? undefined : Buffer.from(lent.buffer, lent.byteOffset, lent.byteLength);
   }
 
-  /** Writes the footer and completes the sink. */
-  async end(): Promise<void> {
+  /** Writes the footer and everything added; the sink is finished but not yet closed (see Sink.finish). */
+  async complete(): Promise<void> {
+    if (this.#completed) return;
+    this.#completed = true;
     this.#piece += this.#encoder.footer;
     await this.flush();
+    await this.#sink.finish?.();
+  }
+
+  /** Writes the footer and completes the sink. */
+  async end(): Promise<void> {
+    await this.complete();
     await this.#sink.close();
   }
 
@@ -215,10 +242,13 @@ export async function writeEach(
 ): Promise<WriteRecordsResult> {
   const { signal, onProgress } = options;
   const sink = output.sink;
+  const turns = new EventLoopTurns();
   while (signal?.aborted !== true && addNext()) {
     if (!output.full) continue;
     await output.flush();
     onProgress?.(output.records, sink.bytesWritten);
+    // Writes to a character device (stdout on /dev/null) or into staging memory complete at once.
+    await turns.letOthersRun();
     if (sink.closedByReader) break;
   }
   return { records: output.records, interrupted: signal?.aborted === true };

@@ -176,6 +176,8 @@ export async function writeBatchParallel(options: ParallelBatchOptions): Promise
 
   let written = 0;
   let interrupted = false;
+  let terminating: Promise<unknown> | undefined;
+  const terminate = (): Promise<unknown> => (terminating ??= Promise.all(workers.map((worker) => worker.terminate())));
   try {
     await sink.write(Buffer.from(encoder.header));
     /** The buffer of the last task written from a worker: the sink may read it until the next write resolves. */
@@ -183,6 +185,8 @@ export async function writeBatchParallel(options: ParallelBatchOptions): Promise
     for (let task = 0; task < tasks; task++) {
       if (signal?.aborted === true) {
         interrupted = true;
+        // Stopping the threads takes a while: alongside removing the file, not after it.
+        void terminate();
         break;
       }
       if (failure !== undefined) throw failure;
@@ -222,7 +226,7 @@ export async function writeBatchParallel(options: ParallelBatchOptions): Promise
     await sink.abort();
     throw error;
   } finally {
-    await Promise.all(workers.map((worker) => worker.terminate()));
+    await terminate();
   }
 }
 

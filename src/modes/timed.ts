@@ -102,8 +102,13 @@ export async function runTimed(
         turnAt = performance.now();
       }
     }
-    const stats = await sink.close();
+    // Both outputs complete before either appears: when one cannot be (a full disk), neither does.
+    if (control !== undefined) {
+      await control.sink.finish?.();
+      await sink.finish?.();
+    }
     const controlStats = await control?.sink.close();
+    const stats = await sink.close();
     closed = true;
     return {
       generated,
@@ -116,10 +121,15 @@ export async function runTimed(
     };
   } finally {
     if (!closed) {
-      await sink.close().catch(() => undefined);
-      await control?.sink.close().catch(() => undefined);
+      // A failed run (a full disk, a sink error): a file is abandoned, Kafka delivers what it has.
+      await abandon(sink);
+      if (control !== undefined) await abandon(control.sink);
     }
   }
+}
+
+async function abandon(sink: RecordSink): Promise<void> {
+  await (sink.abort === undefined ? sink.close() : sink.abort()).catch(() => undefined);
 }
 
 /** Async iterable view of a timed source: records as they fall due, without any sink. */

@@ -15,7 +15,9 @@ import type { Sink } from './types.ts';
 export interface FileSinkOptions {
   /**
    * Write a regular file with direct I/O where the platform and file system allow it (default
-   * true): far less kernel CPU for large files; see direct-file.ts.
+   * true): far less kernel CPU for large files; see direct-file.ts. Direct I/O gathers whole
+   * blocks before writing, so a file that someone follows while it grows (a timed run on the real
+   * clock) is written through the page cache instead: each write is in the file at once.
    */
   directIo?: boolean | undefined;
 }
@@ -31,6 +33,7 @@ export class FileSink implements Sink {
   /** The write in flight: one chunk is written while the next is being generated. */
   #pending: Promise<void> = Promise.resolve();
   #finished = false;
+  #renamed = false;
 
   private constructor(
     file: FileHandle | DirectFile,
@@ -81,6 +84,11 @@ export class FileSink implements Sink {
     return this.#bytesWritten;
   }
 
+  /** The temporary name the file grows under until close() renames it (undefined for a special file). */
+  get temporaryPath(): string | undefined {
+    return this.#temporaryPath;
+  }
+
   /** True while the file is written with direct I/O (false also once the file system refused a direct write). */
   get direct(): boolean {
     return this.#file instanceof DirectFile && !this.#file.refusedDirectWrites;
@@ -101,7 +109,13 @@ export class FileSink implements Sink {
 
   async borrow(bytes: number): Promise<Uint8Array | undefined> {
     await this.#pending;
-    return this.#file instanceof DirectFile ? this.#file.borrow(bytes) : undefined;
+    if (!(this.#file instanceof DirectFile)) return undefined;
+    try {
+      // A background write that failed (a full disk) is reported here.
+      return await this.#file.borrow(bytes);
+    } catch (error) {
+      throw this.#outputError(error);
+    }
   }
 
   async commit(bytes: number): Promise<void> {
@@ -115,14 +129,25 @@ export class FileSink implements Sink {
     }
   }
 
-  async close(): Promise<void> {
+  async finish(): Promise<void> {
     if (this.#finished) return;
     try {
       await this.#pending;
       this.#finished = true;
       if (this.#file instanceof DirectFile) await this.#file.finish();
       else await this.#file.close();
-      if (this.#temporaryPath !== undefined) await rename(this.#temporaryPath, this.#targetPath);
+    } catch (error) {
+      await this.abort();
+      throw this.#outputError(error);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.finish();
+    if (this.#temporaryPath === undefined || this.#renamed) return;
+    try {
+      await rename(this.#temporaryPath, this.#targetPath);
+      this.#renamed = true;
     } catch (error) {
       await this.abort();
       throw this.#outputError(error);
@@ -163,7 +188,8 @@ async function openOrExplain<T>(shownPath: string, opening: () => Promise<T>): P
   }
 }
 
-function messageOf(error: unknown): string {
+/** An I/O error in words (`no space left on device`), else its message. */
+export function messageOf(error: unknown): string {
   if (error instanceof Error && 'code' in error && typeof error.code === 'string') {
     const reasons: Record<string, string> = {
       EACCES: 'permission denied',

@@ -1,18 +1,26 @@
 /**
  * Parquet output for training data, through hyparquet-writer: typed columns (counts as INT32,
- * money and rates as DOUBLE, categories as UTF-8 strings, the event time as TIMESTAMP_MILLIS),
- * snappy-compressed, written one row group at a time into a byte sink, so memory stays constant
- * and a regular file still appears only when complete (FileSink's temporary name and rename).
- * hyparquet-writer is loaded at the first write (~30 ms), so other outputs never pay for it.
+ * money and rates as DOUBLE, categories as UTF-8 strings, the event time as a UTC-adjusted
+ * TIMESTAMP in milliseconds), snappy-compressed, written one row group at a time into a byte sink,
+ * so memory stays constant and a regular file still appears only when complete (FileSink's
+ * temporary name and rename).
+ *
+ * Row groups are encoded on a worker thread (parquet-worker.ts): hyparquet-writer encodes one in a
+ * single synchronous step, during which nothing else would run on this thread, Ctrl-C included.
+ * This thread gathers the next row group meanwhile. The worker (and hyparquet-writer) starts at the
+ * first row group, so other outputs never pay for it.
  */
-import type { ByteWriter, ParquetWriter } from 'hyparquet-writer';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { CustomerRecord, FieldKind } from '../core/schema.ts';
 import { recordFields } from '../core/schema.ts';
 import type { OptionalField } from '../encoders/index.ts';
+import type { ParquetColumnSpec, ParquetWorkerReply, ParquetWorkerRequest } from './parquet-worker.ts';
 import type { DeliveryStats, RecordSink } from './record-sink.ts';
 import type { Sink } from './types.ts';
 
-type ParquetType = 'STRING' | 'TIMESTAMP' | 'INT32' | 'DOUBLE' | 'BOOLEAN';
+type ParquetType = ParquetColumnSpec['type'];
 
 const parquetTypeOf = {
   string: 'STRING',
@@ -25,39 +33,63 @@ const parquetTypeOf = {
   boolean: 'BOOLEAN',
 } as const satisfies Record<FieldKind, ParquetType>;
 
-/** Rows per row group (~10 MB of column data in memory at most). */
-export const defaultRowGroupSize = 100_000;
+/** Rows per row group (~1 MB compressed): the worker's memory for encoding one stays small. */
+export const defaultRowGroupSize = 25_000;
 
-interface Column {
+/**
+ * A column's values for the row group being gathered. Required numbers and times go into typed
+ * arrays allocated once and reused for every row group (a copy goes to the worker): a row group's
+ * values live until it is sent, long enough for the garbage collector to move boxed numbers to
+ * the old generation, whose limit then grows with the run. Strings and nullable columns stay
+ * plain arrays.
+ */
+type ColumnValues = Int32Array | Float64Array | BigInt64Array | unknown[];
+
+interface Column extends ParquetColumnSpec {
   readonly name: keyof CustomerRecord;
-  readonly type: ParquetType;
-  readonly nullable: boolean;
-  values: unknown[];
+  values: ColumnValues;
 }
 
 export class ParquetRecordSink implements RecordSink {
   readonly description: string;
   readonly #sink: Sink;
-  /** Made at the first write or close, once hyparquet-writer has loaded. */
-  #writer: Promise<ParquetWriter> | undefined;
   readonly #columns: Column[];
   readonly #rowGroupSize: number;
+  readonly #signal: AbortSignal | undefined;
+  /** Started at the first row group. */
+  #worker: Worker | undefined;
+  /** The worker's answer to the request in flight (one at a time), and how it is settled. */
+  #reply: { promise: Promise<ParquetWorkerReply>; resolve: (reply: ParquetWorkerReply) => void } | undefined;
+  #failure: Error | undefined;
+  #finished = false;
+  /** Rows of the row group in flight, counted as written once its bytes are in the sink. */
+  #inFlightRows = 0;
   #rows = 0;
   #sent = 0;
   #flushed = 0;
 
-  constructor(sink: Sink, optionalFields: readonly OptionalField[] = [], rowGroupSize = defaultRowGroupSize) {
+  /**
+   * With `signal`, write() stops waiting for the encoder once it aborts and takes no more records:
+   * for an output that is abandoned when interrupted (a batch), where a busy machine would
+   * otherwise keep Ctrl-C waiting for the row group being encoded.
+   */
+  constructor(
+    sink: Sink,
+    optionalFields: readonly OptionalField[] = [],
+    rowGroupSize = defaultRowGroupSize,
+    signal?: AbortSignal,
+  ) {
     this.#sink = sink;
+    this.#signal = signal;
     this.description = sink.description;
     this.#rowGroupSize = rowGroupSize;
     this.#columns = recordFields
       .filter((field) => !('optional' in field) || optionalFields.includes(field.name))
-      .map((field) => ({
-        name: field.name,
-        type: parquetTypeOf[field.kind],
-        nullable: 'optional' in field,
-        values: [],
-      }));
+      .map((field) => {
+        const type = parquetTypeOf[field.kind];
+        const nullable = 'optional' in field;
+        return { name: field.name, type, nullable, values: newValues(type, nullable, rowGroupSize) };
+      });
   }
 
   get stats(): DeliveryStats {
@@ -70,76 +102,136 @@ export class ParquetRecordSink implements RecordSink {
 
   async write(records: readonly CustomerRecord[]): Promise<void> {
     for (const record of records) {
+      if (this.#signal?.aborted === true) return;
+      const row = this.#rows;
       for (const column of this.#columns) {
         const value = record[column.name];
-        column.values.push(column.type === 'TIMESTAMP' ? new Date(value as string) : (value ?? null));
+        const values = column.values;
+        if (values instanceof BigInt64Array) values[row] = BigInt(Date.parse(value as string));
+        else if (Array.isArray(values)) values.push(value ?? null);
+        else values[row] = value as number;
       }
       this.#sent++;
-      if (++this.#rows >= this.#rowGroupSize) await this.#writeRowGroup();
+      if (++this.#rows >= this.#rowGroupSize) await this.#sendRowGroup();
+    }
+  }
+
+  /** Writes the last row group and the footer; the file is published by close(). */
+  async finish(): Promise<void> {
+    if (this.#finished) return;
+    this.#finished = true;
+    try {
+      // Not stopped by the signal: a file that is closed is completed.
+      await this.#sendRowGroup(false);
+      await this.#request({}, [], false);
+      await this.#writeReply(false);
+      await this.#sink.finish?.();
+    } catch (error) {
+      await this.#sink.abort(); // a write failed (a full disk): no half file
+      throw error;
+    } finally {
+      await this.#worker?.terminate();
     }
   }
 
   async close(): Promise<DeliveryStats> {
-    await this.#writeRowGroup();
-    await (await this.#parquetWriter()).finish();
+    await this.finish();
     await this.#sink.close();
     return this.stats;
   }
 
   /** Abandons the output (a regular file's temporary copy is removed). */
   async abort(): Promise<void> {
+    await this.#worker?.terminate();
     await this.#sink.abort();
   }
 
   // --- internal ---
 
-  #parquetWriter(): Promise<ParquetWriter> {
-    this.#writer ??= import('hyparquet-writer').then((parquet) => {
-      const schema = parquet.schemaFromColumnData({
-        columnData: this.#columns.map((c) => ({ name: c.name, data: [], type: c.type, nullable: c.nullable })),
-      });
-      const writer = new (sinkWriterClass(parquet.ByteWriter))(this.#sink);
-      return new parquet.ParquetWriter({ writer, schema, createdBy: 'churn-datagen' });
-    });
-    return this.#writer;
+  /** Hands the gathered rows to the worker, once the previous row group's bytes are in the sink. */
+  async #sendRowGroup(abortable = true): Promise<void> {
+    const rows = this.#rows;
+    if (rows === 0) return;
+    const data = this.#columns.map((c) => (Array.isArray(c.values) ? c.values : c.values.slice(0, rows)));
+    const transfer = data.flatMap((values) => (Array.isArray(values) ? [] : [values.buffer]));
+    await this.#request({ columns: data, rows }, transfer, abortable);
+    this.#inFlightRows = rows;
+    for (const column of this.#columns) if (Array.isArray(column.values)) column.values = [];
+    this.#rows = 0;
   }
 
-  async #writeRowGroup(): Promise<void> {
-    if (this.#rows === 0) return;
-    const columnData = this.#columns.map((c) => ({ name: c.name, data: c.values, type: c.type, nullable: c.nullable }));
-    await (await this.#parquetWriter()).write({ columnData, rowGroupSize: this.#rows });
-    for (const column of this.#columns) column.values = [];
-    this.#flushed += this.#rows;
-    this.#rows = 0;
+  /** Sends a request when the previous one has been answered and its bytes written. */
+  async #request(request: ParquetWorkerRequest, transfer: ArrayBuffer[], abortable: boolean): Promise<void> {
+    if (!(await this.#writeReply(abortable))) return;
+    let resolve: (reply: ParquetWorkerReply) => void = () => undefined;
+    const promise = new Promise<ParquetWorkerReply>((settle) => (resolve = settle));
+    this.#reply = { promise, resolve };
+    this.#startedWorker().postMessage(request, transfer);
+  }
+
+  /** Writes the answer in flight, if any, to the sink; false when the signal stopped the wait. */
+  async #writeReply(abortable: boolean): Promise<boolean> {
+    const reply = this.#reply;
+    if (reply === undefined) return true;
+    const answer = await untilAborted(reply.promise, abortable ? this.#signal : undefined);
+    if (answer === undefined) return false;
+    const { chunks } = answer;
+    this.#throwIfFailed();
+    this.#reply = undefined;
+    for (const chunk of chunks) await this.#sink.write(new Uint8Array(chunk));
+    this.#flushed += this.#inFlightRows;
+    this.#inFlightRows = 0;
+    return true;
+  }
+
+  #startedWorker(): Worker {
+    if (this.#worker !== undefined) return this.#worker;
+    const columns: ParquetColumnSpec[] = this.#columns.map(({ name, type, nullable }) => ({ name, type, nullable }));
+    const worker = new Worker(workerUrl(), { workerData: { columns } });
+    worker.on('message', (reply: ParquetWorkerReply) => this.#reply?.resolve(reply));
+    worker.on('error', (error) => {
+      this.#failure ??= error;
+      this.#reply?.resolve({ chunks: [] });
+    });
+    worker.on('exit', (code) => {
+      this.#failure ??= new Error(`the Parquet encoder thread stopped (exit code ${code})`);
+      this.#reply?.resolve({ chunks: [] });
+    });
+    this.#worker = worker;
+    return worker;
+  }
+
+  #throwIfFailed(): void {
+    if (this.#failure !== undefined) throw this.#failure;
   }
 }
 
-/**
- * hyparquet-writer's buffer, handing its bytes to a Sink after each row group and at the end. A
- * class made from the loaded module's ByteWriter, since the module is loaded on first use.
- */
-function sinkWriterClass(Base: typeof ByteWriter) {
-  return class SinkWriter extends Base {
-    readonly #sink: Sink;
+/** `promise`'s value, or undefined as soon as `signal` aborts. */
+async function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T | undefined> {
+  if (signal === undefined) return promise;
+  if (signal.aborted) return undefined;
+  let stop = (): void => undefined;
+  const aborted = new Promise<undefined>((resolve) => {
+    stop = () => resolve(undefined);
+    signal.addEventListener('abort', stop, { once: true });
+  });
+  try {
+    return await Promise.race([promise, aborted]);
+  } finally {
+    signal.removeEventListener('abort', stop);
+  }
+}
 
-    constructor(sink: Sink) {
-      super(1 << 20);
-      this.#sink = sink;
-    }
+function newValues(type: ParquetType, nullable: boolean, rows: number): ColumnValues {
+  if (nullable || type === 'STRING' || type === 'BOOLEAN') return [];
+  if (type === 'INT32') return new Int32Array(rows);
+  if (type === 'DOUBLE') return new Float64Array(rows);
+  return new BigInt64Array(rows);
+}
 
-    async flush(): Promise<void> {
-      if (this.index === 0) return;
-      // A copy: the sink may read its chunk until the next write, and this buffer is reused at once.
-      const chunk = new Uint8Array(this.buffer.slice(0, this.index));
-      this.index = 0;
-      await this.#sink.write(chunk);
-    }
-
-    // hyparquet-writer's Writer interface allows finish(): void | Promise<void> and ParquetWriter awaits
-    // it; only its in-memory ByteWriter class declares void.
-    // eslint-disable-next-line @typescript-eslint/no-misused-promises
-    override finish(): Promise<void> {
-      return this.flush();
-    }
-  };
+/** The compiled worker (dist/); from TypeScript sources (tests), the built copy beside them. */
+function workerUrl(): URL {
+  const here = new URL('./parquet-worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(here))) return here;
+  return new URL('../../dist/sinks/parquet-worker.js', import.meta.url);
 }

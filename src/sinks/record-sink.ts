@@ -26,11 +26,19 @@ export interface RecordSink {
   readonly closedByReader: boolean;
   /** Abandons an incomplete output (a file's temporary copy is removed), where that applies. */
   abort?(): Promise<void>;
+  /**
+   * Optional: writes everything without publishing it (a file stays under its temporary name until
+   * close()), so that outputs written together appear only once all of them are complete.
+   */
+  finish?(): Promise<void>;
+  /** The file to follow while the run is on (a file's temporary name), where records are readable as they come. */
+  readonly followPath?: string | undefined;
 }
 
 /**
  * Records → encoder → file or stdout. With `flushEachWrite` (real-time runs) every write reaches
- * the file at once, so `tail -f` sees records as they are due; otherwise chunks fill first.
+ * the file at once (given a sink without direct I/O), so `tail -f` sees records as they are due;
+ * otherwise chunks fill first.
  */
 export class EncodedRecordSink implements RecordSink {
   readonly description: string;
@@ -51,13 +59,32 @@ export class EncodedRecordSink implements RecordSink {
     return this.#output.sink.closedByReader;
   }
 
+  get followPath(): string | undefined {
+    return this.#flushEachWrite ? this.#output.sink.temporaryPath : undefined;
+  }
+
   async write(records: readonly CustomerRecord[]): Promise<void> {
     for (const record of records) this.#output.add(record);
     if (this.#flushEachWrite || this.#output.full) await this.#output.flush();
   }
 
+  async finish(): Promise<void> {
+    try {
+      await this.#output.complete();
+    } catch (error) {
+      await this.#output.sink.abort();
+      throw error;
+    }
+  }
+
   async close(): Promise<DeliveryStats> {
-    await this.#output.end();
+    try {
+      await this.#output.end();
+    } catch (error) {
+      // The last bytes did not make it (a full disk): the file's temporary copy goes.
+      await this.#output.sink.abort();
+      throw error;
+    }
     return this.stats;
   }
 

@@ -5,6 +5,7 @@
  */
 import type { Writable } from 'node:stream';
 import { DatagenError } from '../errors.ts';
+import { messageOf } from './file.ts';
 import type { Sink } from './types.ts';
 
 export class StreamSink implements Sink {
@@ -72,7 +73,7 @@ export class StreamSink implements Sink {
 
   #throwIfFailed(): void {
     if (this.#error !== undefined) {
-      throw new DatagenError('OUTPUT', `writing ${this.description} failed: ${this.#error.message}`, {
+      throw new DatagenError('OUTPUT', `writing ${this.description} failed: ${messageOf(this.#error)}`, {
         cause: this.#error,
       });
     }

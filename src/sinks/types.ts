@@ -9,6 +9,8 @@ export interface Sink {
   readonly bytesWritten: number;
   /** True once the destination stopped taking data (a reader closed its pipe): stop early. */
   readonly closedByReader: boolean;
+  /** Where the bytes go until close() when that is not the destination (a file's temporary name). */
+  readonly temporaryPath?: string | undefined;
   /**
    * Accepts a chunk. The sink may keep reading `chunk` until the next write() or close()
    * resolves, so a caller alternates between two buffers (or copies).
@@ -22,6 +24,11 @@ export interface Sink {
    */
   borrow?(bytes: number): Promise<Uint8Array | undefined>;
   commit?(bytes: number): Promise<void>;
+  /**
+   * Optional: writes everything and closes the file, still under its temporary name, so that
+   * outputs written together appear only once all are complete; close() then renames it.
+   */
+  finish?(): Promise<void>;
   /** Finishes the output; for a regular file this is when it appears under its name. */
   close(): Promise<void>;
   /** Stops without completing: a regular file's temporary copy is removed. Never throws. */

@@ -427,7 +427,10 @@ describe('bad drift flags: one line naming the flag and the value, exit 2, no fi
       ['drift', '--control-output', 'CONTROL', '--control-topic', 't'],
       /give either --control-output or --control-topic/,
     ],
-    [['drift', '--control-output', 'OUT'], /the output, control output and manifest must be different files/],
+    [
+      ['drift', '--control-output', 'OUT'],
+      /^churn-datagen: --control-output: same output as --output \('.*out\.jsonl' and '.*out\.jsonl' are one file\); give each its own$/,
+    ],
     [['drift', '--manifest', 'MISSING_DIR'], /^churn-datagen: --manifest: directory '.*' does not exist$/],
     [['drift', '--control-output', 'MISSING_DIR'], /^churn-datagen: --control-output: directory '.*' does not exist$/],
     [

@@ -2,14 +2,28 @@
  * Parquet files read back by an independent reader (hyparquet) equal the JSON Lines output of the
  * same seed, with typed columns and several row groups.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
 import type { CustomerRecord } from '../../src/core/schema.ts';
-import { runChild, runInProcess, tempDir } from '../support/cli.ts';
+import { binPath, runChild, runInProcess, tempDir } from '../support/cli.ts';
 
 const seeded = ['--seed', '8', '--start', '2026-01-01T00:00:00Z', '--quiet'];
+
+/** The Python with DuckDB that .ci/run installs (a virtual environment in the repository). */
+const duckdbPython = fileURLToPath(new URL('../../.venv-ci/bin/python', import.meta.url));
+
+/** Peak resident memory (KiB) of a CLI run, printed by the child itself at exit. */
+function peakMemoryKiB(args: string[]): number {
+  const report =
+    "data:text/javascript,process.on('exit',()=>process.stderr.write('maxRSS '+process.resourceUsage().maxRSS))";
+  const result = spawnSync(process.execPath, ['--import', report, binPath, ...args], { encoding: 'utf8' });
+  expect(result.status).toBe(0);
+  return Number(/maxRSS (\d+)/.exec(result.stderr)?.[1]);
+}
 
 async function readParquet(
   path: string,
@@ -37,7 +51,7 @@ function asRecord(row: Record<string, unknown>): Record<string, unknown> {
 }
 
 describe('Parquet output', () => {
-  it('batch: the same customers as JSON Lines, typed columns, row groups of 100,000', async () => {
+  it('batch: the same customers as JSON Lines, typed columns, row groups of 25,000', async () => {
     const dir = tempDir();
     expect(
       (await runInProcess(['batch', '--count', '230000', ...seeded, '--output', join(dir, 'c.parquet')])).code,
@@ -46,7 +60,7 @@ describe('Parquet output', () => {
       0,
     );
     const { rows, types, rowGroups } = await readParquet(join(dir, 'c.parquet'));
-    expect(rowGroups).toBe(3);
+    expect(rowGroups).toBe(10);
     expect(types).toMatchObject({
       customer_id: 'BYTE_ARRAY/UTF8',
       timestamp: 'INT64/TIMESTAMP_MILLIS',
@@ -131,5 +145,57 @@ describe('Parquet output', () => {
     ]);
     expect(workers.code).toBe(2);
     expect(workers.stderr).toContain('--workers: applies to jsonl, json and csv output, not to parquet');
+  });
+
+  it.skipIf(!existsSync(duckdbPython))(
+    'DuckDB reads the event time as TIMESTAMP WITH TIME ZONE, at the instants the JSON Lines give',
+    async () => {
+      const dir = tempDir();
+      const parquet = join(dir, 't.parquet');
+      expect((await runInProcess(['batch', '--count', '50', ...seeded, '--output', parquet])).code).toBe(0);
+      expect((await runInProcess(['batch', '--count', '50', ...seeded, '--output', join(dir, 't.jsonl')])).code).toBe(
+        0,
+      );
+      const script = `
+import duckdb, json, sys
+con = duckdb.connect()
+con.execute("SET TimeZone = 'UTC'")
+kind = con.execute("SELECT column_type FROM (DESCRIBE SELECT * FROM read_parquet(?)) WHERE column_name = 'timestamp'", [sys.argv[1]]).fetchone()[0]
+times = [row[0] for row in con.execute("SELECT strftime(timestamp, '%Y-%m-%dT%H:%M:%S.%gZ') FROM read_parquet(?)", [sys.argv[1]]).fetchall()]
+print(json.dumps({"type": kind, "times": times}))
+`;
+      const result = spawnSync(duckdbPython, ['-c', script, parquet], { encoding: 'utf8' });
+      expect(result.stderr).toBe('');
+      const read = JSON.parse(result.stdout) as { type: string; times: string[] };
+      expect(read.type).toBe('TIMESTAMP WITH TIME ZONE');
+      const lines = readFileSync(join(dir, 't.jsonl'), 'utf8').trimEnd().split('\n');
+      expect(read.times).toEqual(lines.map((line) => (JSON.parse(line) as CustomerRecord).timestamp));
+    },
+  );
+
+  it('streams in row groups: peak memory does not grow with the record count', () => {
+    const run = (count: number): number =>
+      peakMemoryKiB(['batch', '--count', String(count), ...seeded, '--format', 'parquet', '--output', '/dev/null']);
+    const small = run(100_000);
+    const large = run(600_000);
+    // Six times the records, the same working set: one row group and its encoding.
+    expect(large - small).toBeLessThan(64 * 1024);
+    expect(large).toBeLessThan(320 * 1024);
+  });
+
+  it('stops at once when the reader of stdout goes away (| head -c 100), exit 0', () => {
+    const started = Date.now();
+    const result = spawnSync(
+      'bash',
+      [
+        '-c',
+        `set -o pipefail; "${process.execPath}" "${binPath}" batch --count 100000000 --format parquet --output - | head -c 100 | wc -c`,
+      ],
+      { encoding: 'utf8', timeout: 30_000 },
+    );
+    expect(result.status).toBe(0);
+    expect(Date.now() - started).toBeLessThan(20_000); // 10^8 records would take many minutes
+    expect(result.stdout.trim()).toBe('100');
+    expect(result.stderr).toContain('stdout was closed by the reader; stopped after');
   });
 });

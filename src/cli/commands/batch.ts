@@ -141,7 +141,14 @@ async function batchToFile(
   const sink = await openByteSink(output, io);
   announceSeed(logger, seed);
   let records = 0;
-  const active = await startRunMetrics(flags, logger, () => ({ sent: records, acknowledged: records, failed: 0 }));
+  const active = await startRunMetrics(flags, logger, () => ({
+    sent: records,
+    acknowledged: records,
+    failed: 0,
+  })).catch(async (error: unknown) => {
+    await sink.abort(); // a port in use: no file
+    throw error;
+  });
   active?.metrics.setDriftFactor(options.drift?.factor ?? 0);
   const progress = await createProgress(
     io.stderr,
@@ -166,7 +173,7 @@ async function batchToFile(
     if (format === 'parquet') {
       const sent = await sendBatch({
         ...run,
-        sink: new ParquetRecordSink(sink, batchOptionalFields(options)),
+        sink: new ParquetRecordSink(sink, batchOptionalFields(options), undefined, io.signal),
       });
       result = { records: sent.generated, bytes: sink.bytesWritten, interrupted: sent.interrupted };
     } else {
