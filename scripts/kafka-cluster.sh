@@ -6,6 +6,8 @@
 #   scripts/kafka-cluster.sh start [options]         format and start a cluster in the background; prints
 #                                                    bootstrap.servers=…, internal.servers=…, dir=…
 #       --nodes N               nodes (default 1; replication factors follow, at most 3)
+#       --controllers K         the first K nodes are also the KRaft controllers (default: all), the rest
+#                               brokers only: with 1, every broker but node 1 can die without losing the quorum
 #       --dir DIR               state folder: data, logs, PIDs (default .kafka-cluster)
 #       --listener NAME:PROTO   an extra listener (PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL); the first
 #                               one is bootstrap.servers, its addresses also as listener.NAME=…
@@ -88,10 +90,11 @@ launch() {
 }
 
 start() {
-  local nodes=1 dir="$root/.kafka-cluster" listeners=() sets=() format_args=()
+  local nodes=1 controllers="" dir="$root/.kafka-cluster" listeners=() sets=() format_args=()
   while [ $# -gt 0 ]; do
     case "$1" in
       --nodes) nodes="$2"; shift 2 ;;
+      --controllers) controllers="$2"; shift 2 ;;
       --dir) dir="$2"; shift 2 ;;
       --listener) listeners+=("$2"); shift 2 ;;
       --set) sets+=("$2"); shift 2 ;;
@@ -100,13 +103,15 @@ start() {
     esac
   done
   [[ "$nodes" =~ ^[1-9]$ ]] || die "--nodes must be 1 to 9, got '$nodes'"
+  controllers="${controllers:-$nodes}"
+  [[ "$controllers" =~ ^[1-9]$ ]] && [ "$controllers" -le "$nodes" ] || die "--controllers must be 1 to $nodes, got '$controllers'"
   install
   [ -f "$dir/cluster.env" ] && die "$dir already holds a cluster (stop it first: $0 stop $dir)"
   mkdir -p "$dir"
   dir="$(cd "$dir" && pwd)"
   local per_node=$((2 + ${#listeners[@]})) ports rf=$((nodes < 3 ? nodes : 3)) voters="" id
   read -r -a ports <<<"$(free_ports $((nodes * per_node)))"
-  for ((n = 1; n <= nodes; n++)); do
+  for ((n = 1; n <= controllers; n++)); do
     voters+="${voters:+,}$n@127.0.0.1:${ports[(n - 1) * per_node]}"
   done
   id="$(cluster_id)"
@@ -114,7 +119,8 @@ start() {
   for ((n = 1; n <= nodes; n++)); do
     local base=$(((n - 1) * per_node)) node_dir="$dir/node-$n"
     local controller="${ports[base]}" plain="${ports[base + 1]}"
-    local listen="CONTROLLER://127.0.0.1:$controller,INTERNAL://127.0.0.1:$plain"
+    local listen="CONTROLLER://127.0.0.1:$controller,INTERNAL://127.0.0.1:$plain" roles="broker,controller"
+    if [ "$n" -gt "$controllers" ]; then listen="INTERNAL://127.0.0.1:$plain" roles="broker"; fi
     local advertised="INTERNAL://127.0.0.1:$plain" map="CONTROLLER:PLAINTEXT,INTERNAL:PLAINTEXT"
     for ((l = 0; l < ${#listeners[@]}; l++)); do
       local name="${listeners[l]%%:*}" proto="${listeners[l]#*:}" port="${ports[base + 2 + l]}"
@@ -127,7 +133,7 @@ start() {
     mkdir -p "$node_dir"
     echo "$plain" >"$node_dir/internal.port"
     {
-      echo "process.roles=broker,controller"
+      echo "process.roles=$roles"
       echo "node.id=$n"
       echo "controller.quorum.voters=$voters"
       echo "controller.listener.names=CONTROLLER"
@@ -144,6 +150,9 @@ start() {
       echo "min.insync.replicas=1"
       echo "group.initial.rebalance.delay.ms=0"
       echo "auto.create.topics.enable=true"
+      # Messages carry their event time, which --start puts months or years in the past: time-based
+      # retention would delete them within minutes of the broker's first retention check.
+      echo "log.retention.ms=-1"
       for s in "${sets[@]}"; do echo "$s"; done
     } >"$node_dir/server.properties"
   done
@@ -212,5 +221,5 @@ case "$command" in
     install
     run_java "$@" ;;
   java) exec java "$heap" -Djava.awt.headless=true "-Dlog4j2.configurationFile=$log4j" -cp "$cache/lib/*" "$@" ;;
-  *) sed -n '2,20p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,22p' "$0" >&2; exit 2 ;;
 esac

@@ -13,6 +13,8 @@ const script = fileURLToPath(new URL('../../scripts/kafka-cluster.sh', import.me
 
 export interface KafkaClusterOptions {
   nodes?: number;
+  /** The first this many nodes are also the controllers (default: all). */
+  controllers?: number;
   /** Extra listeners, NAME → protocol (PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL). */
   listeners?: Record<string, string>;
   /** Broker settings for every node. */
@@ -44,10 +46,18 @@ export interface KafkaCluster {
   tool(className: string, args: string[], timeoutMs?: number): Promise<ToolResult>;
   createTopic(
     topic: string,
-    options?: { partitions?: number; replicationFactor?: number; config?: Record<string, string | number> },
+    options?: {
+      partitions?: number;
+      replicationFactor?: number;
+      /** Replicas per partition, preferred leader first (instead of partitions and replication factor). */
+      replicas?: number[][];
+      config?: Record<string, string | number>;
+    },
   ): Promise<void>;
   /** The node leading each partition of `topic`, by partition. */
   leaders(topic: string): Promise<Map<number, number>>;
+  /** Each partition's in-sync replicas, by partition. */
+  inSyncReplicas(topic: string): Promise<Map<number, number[]>>;
 }
 
 function run(args: string[], timeoutMs = 180_000): Promise<ToolResult> {
@@ -67,6 +77,7 @@ function run(args: string[], timeoutMs = 180_000): Promise<ToolResult> {
 export async function startKafka(options: KafkaClusterOptions = {}): Promise<KafkaCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'kafka-cluster-'));
   const args = ['start', '--dir', dir, '--nodes', String(options.nodes ?? 1)];
+  if (options.controllers !== undefined) args.push('--controllers', String(options.controllers));
   for (const [name, protocol] of Object.entries(options.listeners ?? {}))
     args.push('--listener', `${name}:${protocol}`);
   for (const [key, value] of Object.entries(options.settings ?? {})) args.push('--set', `${key}=${String(value)}`);
@@ -93,6 +104,13 @@ export async function startKafka(options: KafkaClusterOptions = {}): Promise<Kaf
     if (result.code !== 0) throw new Error(`${what} failed (exit ${result.code}): ${result.stderr}${result.stdout}`);
     return result;
   };
+  const partitionsOf = async (topic: string) => {
+    const listed = await checked(kcat(['-b', internal, '-L', '-J', '-t', topic]), `reading ${topic}'s metadata`);
+    const metadata = JSON.parse(listed.stdout) as {
+      topics: { topic: string; partitions: { partition: number; leader: number; isrs: { id: number }[] }[] }[];
+    };
+    return metadata.topics.find((t) => t.topic === topic)?.partitions ?? [];
+  };
   const cluster: KafkaCluster = {
     bootstrap: values['bootstrap.servers']!,
     internal,
@@ -110,20 +128,19 @@ export async function startKafka(options: KafkaClusterOptions = {}): Promise<Kaf
     tool: (className, toolArgs, timeoutMs) => run(['tool', className, ...toolArgs], timeoutMs),
     createTopic: async (topic, topicOptions = {}) => {
       const topicArgs = ['--bootstrap-server', internal, '--create', '--topic', topic];
-      topicArgs.push('--partitions', String(topicOptions.partitions ?? 3));
-      topicArgs.push('--replication-factor', String(topicOptions.replicationFactor ?? 1));
+      if (topicOptions.replicas === undefined) {
+        topicArgs.push('--partitions', String(topicOptions.partitions ?? 3));
+        topicArgs.push('--replication-factor', String(topicOptions.replicationFactor ?? 1));
+      } else {
+        topicArgs.push('--replica-assignment', topicOptions.replicas.map((nodes) => nodes.join(':')).join(','));
+      }
       for (const [key, value] of Object.entries(topicOptions.config ?? {}))
         topicArgs.push('--config', `${key}=${value}`);
       await checked(cluster.tool('org.apache.kafka.tools.TopicCommand', topicArgs), `creating topic '${topic}'`);
     },
-    leaders: async (topic) => {
-      const listed = await checked(kcat(['-b', internal, '-L', '-J', '-t', topic]), `reading ${topic}'s metadata`);
-      const metadata = JSON.parse(listed.stdout) as {
-        topics: { topic: string; partitions: { partition: number; leader: number }[] }[];
-      };
-      const partitions = metadata.topics.find((t) => t.topic === topic)?.partitions ?? [];
-      return new Map(partitions.map((p) => [p.partition, p.leader]));
-    },
+    leaders: async (topic) => new Map((await partitionsOf(topic)).map((p) => [p.partition, p.leader])),
+    inSyncReplicas: async (topic) =>
+      new Map((await partitionsOf(topic)).map((p) => [p.partition, p.isrs.map((r) => r.id)])),
   };
   return cluster;
 }
