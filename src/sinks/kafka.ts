@@ -106,6 +106,8 @@ interface NativeProducer {
     listener: (error: KafkaClientError | null | undefined, report: { opaque?: unknown }) => void,
   ): unknown;
   on(event: 'event.error', listener: (error: KafkaClientError) => void): unknown;
+  on(event: 'event.log', listener: (log: { severity: number; message: string }) => void): unknown;
+  removeAllListeners(event: 'event.log'): unknown;
   produce(
     topic: string,
     partition: null,
@@ -180,13 +182,20 @@ export class KafkaRecordSink implements RecordSink {
       'message.timeout.ms': options.deliveryTimeoutMs ?? 120_000,
       'socket.connection.setup.timeout.ms': options.connectTimeoutMs ?? 10_000,
       dr_cb: true,
-      log_level: 0,
+      // Errors only, as events (never to stderr): while connecting, they are the one place the
+      // client says why (a refused password or certificate), which the connect error does not.
+      event_cb: true,
+      log_level: 3,
       ...securityConfigFromEnv(options.env ?? {}),
       ...options.extraConfig,
     };
     const producer = new kafka.Producer(config);
     const timeout = options.connectTimeoutMs ?? 10_000;
     await new Promise<void>((resolve, reject) => {
+      producer.on('event.log', (log) => {
+        const refused = securityRefusal(log.message, config, options.bootstrapServers);
+        if (refused !== undefined) reject(new DatagenError('KAFKA', refused));
+      });
       producer.connect({ timeout, topic: options.topic }, (error: KafkaClientError | null | undefined) => {
         if (error) {
           reject(
@@ -200,14 +209,16 @@ export class KafkaRecordSink implements RecordSink {
           resolve();
         }
       });
-    }).catch((error: unknown) => {
-      try {
-        producer.disconnect(() => undefined);
-      } catch {
-        // never connected: nothing to release
-      }
-      throw error;
-    });
+    })
+      .finally(() => producer.removeAllListeners('event.log'))
+      .catch((error: unknown) => {
+        try {
+          producer.disconnect(() => undefined);
+        } catch {
+          // never connected: nothing to release
+        }
+        throw error;
+      });
     producer.setPollInterval(20);
     return new KafkaRecordSink(producer, options);
   }
@@ -245,7 +256,10 @@ export class KafkaRecordSink implements RecordSink {
       return true;
     } catch (error) {
       if (isQueueFull(error)) return false;
-      throw new DatagenError('KAFKA', `producing to '${this.#topic}' failed: ${messageOf(error)}`, { cause: error });
+      // A fatal error (e.g. the cluster refused the idempotent producer id) says only "Fatal
+      // error" here; its cause came as an error event.
+      const reason = isFatal(error) ? (this.#lastError ?? messageOf(error)) : messageOf(error);
+      throw new DatagenError('KAFKA', `producing to '${this.#topic}' failed: ${reason}`, { cause: error });
     }
   }
 
@@ -316,6 +330,31 @@ function driftHeaders(record: CustomerRecord): MessageHeaders | undefined {
   if (record.drift_progress === undefined) return undefined;
   const headers = [{ drift_progress: formatProgress(record.drift_progress) }];
   return record.drift_phase === undefined ? headers : [...headers, { drift_phase: record.drift_phase }];
+}
+
+/**
+ * The client's log line for a broker that refused our credentials or its certificate, as one line
+ * for the user; undefined for any other line.
+ */
+function securityRefusal(
+  message: string,
+  config: Readonly<Record<string, string | number | boolean>>,
+  servers: string,
+): string | undefined {
+  const sasl = /SASL authentication error: (.*?)(?: \(after \d+ms in state \w+.*)?$/.exec(message);
+  if (sasl !== null) {
+    const mechanism = config['sasl.mechanisms'] ?? 'PLAIN';
+    return `Kafka at ${servers} refused the SASL ${mechanism} login of '${config['sasl.username'] ?? ''}' (${sasl[1] ?? ''}); check KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD and KAFKA_SASL_MECHANISM`;
+  }
+  const ssl = /SSL handshake failed: (.*?)(?: \(after \d+ms in state \w+.*)?$/.exec(message);
+  if (ssl !== null) {
+    return `the TLS handshake with Kafka at ${servers} failed (${ssl[1] ?? ''}); check KAFKA_SSL_CA_LOCATION and the broker's certificate`;
+  }
+  return undefined;
+}
+
+function isFatal(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === -150;
 }
 
 function isQueueFull(error: unknown): boolean {
