@@ -179,7 +179,29 @@ describe('a secured Kafka, credentials from the environment', () => {
     delivered += 300;
     expect(await consumeAll(kafka.internal, topic)).toHaveLength(delivered);
   });
+});
 
+describe('what Kafka refuses', () => {
+  it('a principal without WRITE on the topic: an authorization error naming the topic, exit 1', async () => {
+    const result = await sendBatch(kafka.listeners.SASL!, sasl('SCRAM-SHA-512', 'reader', users.reader.scram), 50);
+    expect(result.code).toBe(1);
+    // Without WRITE anywhere, the cluster already refuses the idempotent producer its id.
+    expect(result.stderr).toMatch(/producing to 'secured' failed: .*authorization failed/i);
+    expect(await consumeAll(kafka.internal, topic)).toHaveLength(900);
+    expect(result.stderr).not.toContain(users.reader.scram);
+  });
+
+  it('messages over the topic’s max.message.bytes: reported, counted as failed', async () => {
+    const result = await sendBatch(kafka.internal, {}, 20, 'small-messages');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/generated 20, acknowledged 0, failed 20/);
+    expect(result.stderr).toMatch(/too large/i);
+    expect(await consumeAll(kafka.internal, 'small-messages')).toHaveLength(0);
+  });
+});
+
+// Each waits for the client's connect or topic timeout: side by side, not one after the other.
+describe.concurrent('refusals that take seconds', () => {
   it('SSL without the CA: refused, one line, non-zero exit', async () => {
     const result = await sendBatch(kafka.listeners.TLS!, { KAFKA_SECURITY_PROTOCOL: 'SSL' });
     expect(result.code).not.toBe(0);
@@ -205,31 +227,12 @@ describe('a secured Kafka, credentials from the environment', () => {
       expect(result.stdout + result.stderr).not.toContain(password);
     },
   );
-});
 
-describe('what Kafka refuses', () => {
   it('a topic that does not exist (no auto-creation): a clear error naming the topic', async () => {
     const result = await sendBatch(kafka.internal, {}, 10, 'no-such-topic');
     expect(result.code).not.toBe(0);
     expect(result.seconds).toBeLessThan(60);
     expect(result.stderr).toContain("'no-such-topic'");
     expect(result.stderr).toMatch(/unknown topic|does not exist/i);
-  });
-
-  it('a principal without WRITE on the topic: an authorization error naming the topic, exit 1', async () => {
-    const result = await sendBatch(kafka.listeners.SASL!, sasl('SCRAM-SHA-512', 'reader', users.reader.scram), 50);
-    expect(result.code).toBe(1);
-    // Without WRITE anywhere, the cluster already refuses the idempotent producer its id.
-    expect(result.stderr).toMatch(/producing to 'secured' failed: .*authorization failed/i);
-    expect(await consumeAll(kafka.internal, topic)).toHaveLength(900);
-    expect(result.stderr).not.toContain(users.reader.scram);
-  });
-
-  it('messages over the topic’s max.message.bytes: reported, counted as failed', async () => {
-    const result = await sendBatch(kafka.internal, {}, 20, 'small-messages');
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/generated 20, acknowledged 0, failed 20/);
-    expect(result.stderr).toMatch(/too large/i);
-    expect(await consumeAll(kafka.internal, 'small-messages')).toHaveLength(0);
   });
 });
