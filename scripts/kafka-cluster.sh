@@ -106,6 +106,8 @@ start() {
   controllers="${controllers:-$nodes}"
   [[ "$controllers" =~ ^[1-9]$ ]] && [ "$controllers" -le "$nodes" ] || die "--controllers must be 1 to $nodes, got '$controllers'"
   install
+  command -v java >/dev/null || die "java not found: the real-Kafka tests need Java 17+ (apt-get install openjdk-17-jre-headless)"
+  command -v kcat >/dev/null || die "kcat not found: the harness checks that the nodes serve metadata with it (apt-get install kcat)"
   [ -f "$dir/cluster.env" ] && die "$dir already holds a cluster (stop it first: $0 stop $dir)"
   mkdir -p "$dir"
   dir="$(cd "$dir" && pwd)"
