@@ -18,6 +18,7 @@
 #   scripts/kafka-cluster.sh stop [DIR]              stop the cluster's own processes, by PID
 #   scripts/kafka-cluster.sh tool [DIR] CLASS ARG…   run one of Kafka's Java tools with its classpath
 #
+# KAFKA_TEST_JVM_OPTS: the JVMs' options (default -Xmx512m).
 # Every node also listens on INTERNAL (PLAINTEXT, internal.servers): inter-broker traffic and the
 # tests' own consumers use it, whatever the other listeners require.
 set -euo pipefail
@@ -26,7 +27,7 @@ pom="$root/test/kafka-cluster/pom.xml"
 log4j="$root/test/kafka-cluster/log4j2.xml"
 # Outside node_modules, which `npm ci` removes: CI and later sessions reuse the jars.
 cache="${CHURN_DATAGEN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/churn-datagen}/kafka-$(sha256sum "$pom" | cut -c1-16)"
-heap="${KAFKA_TEST_HEAP:--Xmx512m}"
+read -r -a jvm_options <<<"${KAFKA_TEST_JVM_OPTS:--Xmx512m}"
 
 die() { echo "kafka-cluster: $*" >&2; exit 1; }
 
@@ -44,7 +45,7 @@ install() {
 
 run_java() {
   command -v java >/dev/null || die "java not found: the real-Kafka tests need Java 17+"
-  java "$heap" -Djava.awt.headless=true "-Dlog4j2.configurationFile=$log4j" -cp "$cache/lib/*" "$@"
+  java "${jvm_options[@]}" -Djava.awt.headless=true "-Dlog4j2.configurationFile=$log4j" -cp "$cache/lib/*" "$@"
 }
 
 # N free TCP ports on 127.0.0.1, space-separated (held open together so they differ).
@@ -222,6 +223,6 @@ case "$command" in
     if [ -d "${1:-}" ]; then shift; fi
     install
     run_java "$@" ;;
-  java) exec java "$heap" -Djava.awt.headless=true "-Dlog4j2.configurationFile=$log4j" -cp "$cache/lib/*" "$@" ;;
-  *) sed -n '2,22p' "$0" >&2; exit 2 ;;
+  java) exec java "${jvm_options[@]}" -Djava.awt.headless=true "-Dlog4j2.configurationFile=$log4j" -cp "$cache/lib/*" "$@" ;;
+  *) sed -n '2,23p' "$0" >&2; exit 2 ;;
 esac

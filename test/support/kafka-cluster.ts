@@ -10,6 +10,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const script = fileURLToPath(new URL('../../scripts/kafka-cluster.sh', import.meta.url));
+/**
+ * The JVMs' options: only the C1 compiler and the serial collector, which halves a three-node
+ * cluster's start-up on two cores; the tests need correctness, not the broker's peak throughput.
+ */
+const jvmOptions = process.env.KAFKA_TEST_JVM_OPTS ?? '-Xmx512m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC';
 
 export interface KafkaClusterOptions {
   nodes?: number;
@@ -65,7 +70,12 @@ function run(args: string[], timeoutMs = 180_000): Promise<ToolResult> {
     execFile(
       'bash',
       [script, ...args],
-      { maxBuffer: 1 << 30, timeout: timeoutMs, encoding: 'utf8' },
+      {
+        maxBuffer: 1 << 30,
+        timeout: timeoutMs,
+        encoding: 'utf8',
+        env: { ...process.env, KAFKA_TEST_JVM_OPTS: jvmOptions },
+      },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
         resolve({ code, stdout, stderr });
