@@ -250,7 +250,7 @@ export class KafkaRecordSink implements RecordSink {
         `cannot reach Kafka at ${options.bootstrapServers} (connection refused: no broker listens there); ${unreachableHint}`,
       );
     }
-    const producer = await connectProducer(() => new kafka.Producer(config), options, interrupted);
+    const producer = await connectProducer(() => new kafka.Producer(config), options, interrupted, config);
     producer.setPollInterval(20);
     return new KafkaRecordSink(producer, options);
   }
@@ -288,7 +288,10 @@ export class KafkaRecordSink implements RecordSink {
       return true;
     } catch (error) {
       if (isQueueFull(error)) return false;
-      throw new DatagenError('KAFKA', `producing to '${this.#topic}' failed: ${messageOf(error)}`, { cause: error });
+      // A fatal error (e.g. the cluster refused the idempotent producer id) says only "Fatal
+      // error" here; its cause came as an error event.
+      const reason = isFatal(error) ? (this.#clientError ?? messageOf(error)) : messageOf(error);
+      throw new DatagenError('KAFKA', `producing to '${this.#topic}' failed: ${reason}`, { cause: error });
     }
   }
 
@@ -421,6 +424,7 @@ async function connectProducer(
   createProducer: () => NativeProducer,
   options: KafkaSinkOptions,
   interrupted: () => DatagenError,
+  config: Readonly<Record<string, string | number | boolean>>,
 ): Promise<NativeProducer> {
   const timeout = options.connectTimeoutMs ?? 10_000;
   const deadline = performance.now() + timeout;
@@ -433,7 +437,7 @@ async function connectProducer(
       Math.min(attempt === 1 ? 1000 : longestConnectAttemptMs, Math.ceil(deadline - performance.now())),
     );
     const producer = createProducer();
-    const outcome = await connectOnce(producer, options, attemptMs, interrupted);
+    const outcome = await connectOnce(producer, options, attemptMs, interrupted, config);
     if (outcome.connected) return producer;
     lastFailure = outcome.failure ?? lastFailure;
     if (performance.now() >= deadline) {
@@ -459,6 +463,7 @@ function connectOnce(
   options: KafkaSinkOptions,
   attemptMs: number,
   interrupted: () => DatagenError,
+  config: Readonly<Record<string, string | number | boolean>>,
 ): Promise<ConnectOutcome> {
   const servers = options.bootstrapServers;
   let failure: string | undefined;
@@ -486,7 +491,14 @@ function connectOnce(
       options.signal?.removeEventListener('abort', onAbort);
     };
     producer.on('event.log', (log) => {
-      if (done || log.fac !== 'FAIL') return;
+      if (done) return;
+      // A refused login or certificate, named with the mechanism, the user and the broker.
+      const refused = securityRefusal(log.message, config, servers);
+      if (refused !== undefined) {
+        fail(new DatagenError('KAFKA', refused));
+        return;
+      }
+      if (log.fac !== 'FAIL') return;
       failure = failureDetail(log.message);
       if (/in state SSL_HANDSHAKE/.test(log.message)) {
         fail(
@@ -579,6 +591,31 @@ function driftHeaders(record: CustomerRecord): MessageHeaders | undefined {
   if (record.drift_progress === undefined) return undefined;
   const headers = [{ drift_progress: formatProgress(record.drift_progress) }];
   return record.drift_phase === undefined ? headers : [...headers, { drift_phase: record.drift_phase }];
+}
+
+/**
+ * The client's log line for a broker that refused our credentials or its certificate, as one line
+ * for the user; undefined for any other line.
+ */
+function securityRefusal(
+  message: string,
+  config: Readonly<Record<string, string | number | boolean>>,
+  servers: string,
+): string | undefined {
+  const sasl = /SASL authentication error: (.*?)(?: \(after \d+ms in state \w+.*)?$/.exec(message);
+  if (sasl !== null) {
+    const mechanism = config['sasl.mechanisms'] ?? 'PLAIN';
+    return `Kafka at ${servers} refused the SASL ${mechanism} login of '${config['sasl.username'] ?? ''}' (${sasl[1] ?? ''}); check KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD and KAFKA_SASL_MECHANISM`;
+  }
+  const ssl = /SSL handshake failed: (.*?)(?: \(after \d+ms in state \w+.*)?$/.exec(message);
+  if (ssl !== null) {
+    return `the TLS handshake with Kafka at ${servers} failed (${ssl[1] ?? ''}); check KAFKA_SSL_CA_LOCATION and the broker's certificate`;
+  }
+  return undefined;
+}
+
+function isFatal(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === -150;
 }
 
 function isQueueFull(error: unknown): boolean {

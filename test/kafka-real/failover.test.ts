@@ -1,0 +1,115 @@
+/**
+ * Leader failover on a three-broker Apache Kafka cluster (replication factor 3,
+ * min.insync.replicas=2): the leader of a partition killed (kill -9) mid-stream at 5,000 records/s,
+ * then a second broker, which leaves the partitions below their minimum in-sync replicas.
+ *
+ * Node 1 is the cluster's only KRaft controller and is never killed: with combined nodes, two dead
+ * of three would take the controller quorum with them, and the cluster could no longer shrink its
+ * ISRs (what the second kill is about).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CustomerRecord } from '../../src/core/schema.ts';
+import { SyntheticDataGenerator } from '../../src/generator.ts';
+import { encodeJsonObject } from '../../src/encoders/json.ts';
+import { KafkaRecordSink } from '../../src/sinks/kafka.ts';
+import { runChild, tempDir } from '../support/cli.ts';
+import type { KafkaCluster } from '../support/kafka-cluster.ts';
+import { consumeAll, multiset, startKafka } from '../support/kafka-cluster.ts';
+
+let kafka: KafkaCluster;
+const streamTopic = `failover-${process.pid}`;
+const belowIsrTopic = `below-isr-${process.pid}`;
+const start = '2026-01-01T00:00:00Z';
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`not so within ${timeoutMs / 1000} s`);
+    await sleep(250);
+  }
+}
+
+beforeAll(async () => {
+  kafka = await startKafka({
+    nodes: 3,
+    controllers: 1,
+    // A dead broker is fenced (and leaves the ISRs) after 4 s instead of 9.
+    settings: { 'broker.heartbeat.interval.ms': 1000, 'broker.session.timeout.ms': 4000 },
+  });
+  // Preferred leaders 2, 3, 1: partition 0's leader is node 2, which the first test kills.
+  const replicas = [
+    [2, 3, 1],
+    [3, 1, 2],
+    [1, 2, 3],
+  ];
+  for (const topic of [streamTopic, belowIsrTopic]) {
+    await kafka.createTopic(topic, { replicas, config: { 'min.insync.replicas': 2 } });
+  }
+}, 180_000);
+afterAll(async () => {
+  await kafka.stop();
+});
+
+describe('three Kafka brokers, replication factor 3, min.insync.replicas=2', () => {
+  it('kill -9 of a partition leader mid-stream at 5,000/s: acknowledged = generated, every record once', async () => {
+    expect((await kafka.leaders(streamTopic)).get(0)).toBe(2);
+    const flags = ['--rate', '300000', '--duration', '0.25', '--seed', '41', '--start', start];
+    const running = runChild(['stream', ...flags, '--kafka-servers', kafka.bootstrap, '--topic', streamTopic]);
+    await sleep(4000);
+    await kafka.kill(2);
+    const result = await running;
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/generated 75000, acknowledged 75000, failed 0;/);
+    const leader = (await kafka.leaders(streamTopic)).get(0);
+    expect([1, 3]).toContain(leader); // partition 0 moved to a surviving replica
+
+    const file = join(tempDir(), 'expected.jsonl');
+    expect((await runChild(['stream', ...flags, '--fast', '--output', file, '--quiet'])).code).toBe(0);
+    const messages = await consumeAll(kafka.internal, streamTopic);
+    expect(multiset(messages.map((m) => m.value))).toEqual(multiset(readFileSync(file, 'utf8').trimEnd().split('\n')));
+    for (const m of messages) expect(m.key).toBe((JSON.parse(m.value) as CustomerRecord).customer_id);
+  }, 120_000);
+
+  it('a second broker down (below min.insync.replicas): the records fail and are reported, none acknowledged is lost', async () => {
+    // The library's sink (the CLI's own), with a 15 s delivery timeout instead of the CLI's 120 s.
+    const sink = await KafkaRecordSink.connect({
+      bootstrapServers: kafka.bootstrap,
+      topic: belowIsrTopic,
+      deliveryTimeoutMs: 15_000,
+    });
+    const records = [...new SyntheticDataGenerator({ seed: 42, start: Date.parse(start) }).customers(2000)];
+    try {
+      await sink.write(records.slice(0, 1000));
+      expect(await sink.settle()).toEqual({ sent: 1000, acknowledged: 1000, failed: 0 }); // nodes 1 and 3 in sync: enough
+
+      await kafka.kill(3);
+      await sink.write(records.slice(1000));
+      const stats = await sink.settle();
+      expect(stats.sent).toBe(2000);
+      expect(stats.acknowledged + stats.failed).toBe(2000);
+      expect(stats.failed).toBeGreaterThan(0);
+      // librdkafka retries NOT_ENOUGH_REPLICAS until the delivery timeout, then reports the timeout.
+      expect(sink.lastError).toMatch(/timed out|in-sync replicas/i);
+    } finally {
+      await sink.close();
+    }
+    const { acknowledged } = sink.stats;
+    // With fewer in-sync replicas than the minimum, the high watermark stands still: what was
+    // acknowledged is kept but not readable until a second replica is back in sync.
+    await kafka.restart(3);
+    await waitUntil(async () =>
+      [...(await kafka.inSyncReplicas(belowIsrTopic)).values()].every((isr) => isr.length >= 2),
+    );
+    const sent = new Set(records.map((r) => encodeJsonObject(r)));
+    const stored = (await consumeAll(kafka.internal, belowIsrTopic)).map((m) => m.value);
+    expect(new Set(stored).size).toBe(stored.length); // no duplicates
+    expect(stored.filter((value) => !sent.has(value))).toEqual([]);
+    // Every acknowledged record is there; a record reported failed may have been written too.
+    expect(stored.length).toBeGreaterThanOrEqual(acknowledged);
+    const storedSet = new Set(stored);
+    expect(records.slice(0, 1000).filter((r) => !storedSet.has(encodeJsonObject(r)))).toEqual([]);
+  }, 120_000);
+});
