@@ -609,7 +609,7 @@ function securityRefusal(
   }
   const ssl = /SSL handshake failed: (.*?)(?: \(after \d+ms in state \w+.*)?$/.exec(message);
   if (ssl !== null) {
-    return `the TLS handshake with Kafka at ${servers} failed (${ssl[1] ?? ''}); check KAFKA_SSL_CA_LOCATION and the broker's certificate`;
+    return `the TLS handshake with Kafka at ${servers} failed (${ssl[1] ?? ''}); check KAFKA_SSL_CA_LOCATION and the broker's certificate, and KAFKA_SECURITY_PROTOCOL (with SASL credentials it defaults to SASL_SSL; a listener without TLS needs SASL_PLAINTEXT)`;
   }
   return undefined;
 }
