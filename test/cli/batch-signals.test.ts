@@ -10,9 +10,13 @@ import { binPath, tempDir } from '../support/cli.ts';
 /** Starts a batch far too large to finish, sends SIGINT once it is under way; how long until it said so. */
 async function interrupt(args: string[]): Promise<{ code: number | null; stderr: string; reactionMs: number }> {
   const stdout = openSync('/dev/null', 'w');
-  const child = spawn(process.execPath, [binPath, 'batch', '--count', '100000000', '--seed', '1', ...args], {
-    stdio: ['ignore', stdout, 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [binPath, 'batch', '--count', '100000000', '--seed', '1', '--start', '2026-01-01T00:00:00Z', ...args],
+    {
+      stdio: ['ignore', stdout, 'pipe'],
+    },
+  );
   closeSync(stdout);
   let stderr = '';
   const signalled = { at: Number.NaN };
