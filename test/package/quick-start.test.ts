@@ -4,7 +4,7 @@
  * not trip over it, nor over any other file the README's or the seed's examples write there.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
@@ -48,6 +48,9 @@ beforeAll(() => {
   const result = spawnSync('sh', ['-c', `${install} && ${small} --quiet`], { cwd: clone, encoding: 'utf8' });
   expect(result.status, result.stderr).toBe(0);
   expect(readFileSync(join(clone, 'customers.jsonl'), 'utf8').trimEnd().split('\n')).toHaveLength(200);
+  // `npx churn-datagen` may run the bin file itself (with the optional Kafka client installed it
+  // does): the build leaves it executable.
+  expect(statSync(join(clone, 'dist/cli/main.js')).mode & 0o111).toBe(0o111);
 
   // Every other output the examples name, written by the tool in its format (from the extension).
   outputs = [...new Set([...outputsNamed(readme), ...outputsNamed(seedExamples)])];
