@@ -25,7 +25,7 @@ import {
 import type { PurchasePath } from './behaviour.ts';
 import { binomial, clamp, normalOf, pickCumulativeAt, poisson, roundTo } from './distributions.ts';
 import type { Drift } from './drift.ts';
-import type { CovariateScales } from './drift-schedule.ts';
+import type { CovariateScales, DriftEffects } from './drift-schedule.ts';
 import { noCovariateShift } from './drift-schedule.ts';
 import { healthShiftOf } from './drift.ts';
 import type { RiskLevel, RiskMix } from './profiles.ts';
@@ -327,13 +327,10 @@ export function observe(
 
   // Support: a background rate, a share of orders, and complaints while disengaging.
   const disengagedDays = tenure - engagedDaysOver(k, x, tenure);
-  const tickets = poisson(
-    rng,
-    traits.friction * ((0.25 * tenure) / 365 + 0.02 * orders + ticketsPerDisengagedDay * disengagedDays),
-  );
-  const open = binomial(rng, tickets, clamp(0.05 + 0.35 * (1 - engaged30), 0, 0.9));
-  const returns = binomial(rng, orders, clamp(0.03 * traits.friction + 0.06 * (1 - engagedWindow), 0, 0.5));
-  const refunds = binomial(rng, returns, 0.7) + binomial(rng, orders - returns, 0.01);
+  const tickets = poisson(rng, expectedTickets(traits.friction, tenure, orders, disengagedDays));
+  const open = binomial(rng, tickets, openTicketShare(engaged30));
+  const returns = binomial(rng, orders, returnShare(traits.friction, engagedWindow));
+  const refunds = drawRefunds(rng, orders, returns);
   const failed = poisson(rng, traits.friction * (0.006 * orders + (1 - engaged90) * (1 - engaged90)));
   const premium = binomial(rng, orders, traits.premiumPropensity * (0.6 + 0.4 * engagedWindow));
   const discounted = binomial(rng, orders, clamp(traits.discountPropensity + 0.35 * (1 - engagedWindow), 0, 0.95));
@@ -438,9 +435,51 @@ export function accountGapOf(u: Float64Array, covariate: CovariateScales = noCov
     : 0;
 }
 
-/** The risk level of a churn probability (the cut-offs of profiles.ts). */
-export function levelOf(probability: number): RiskLevel {
-  return levelOfChurnProbability(probability);
+// The processes behind the support and return counts, shared by a batch record's observation
+// and a lifecycle journey's weeks.
+
+/** Expected tickets over `days`: a background rate, 2% of orders, complaints while disengaged. */
+export function expectedTickets(friction: number, days: number, orders: number, disengagedDays: number): number {
+  return friction * ((0.25 * days) / 365 + 0.02 * orders + ticketsPerDisengagedDay * disengagedDays);
+}
+
+/** Share of tickets still open, from how engaged the customer was over the last 30 days. */
+export function openTicketShare(engaged30: number): number {
+  return clamp(0.05 + 0.35 * (1 - engaged30), 0, 0.9);
+}
+
+/** Probability that an order is returned: friction, and more while disengaging. */
+export function returnShare(friction: number, engaged: number): number {
+  return clamp(0.03 * friction + 0.06 * (1 - engaged), 0, 0.5);
+}
+
+/** Refunds: 70% of the returns and 1% of the orders kept. */
+export function drawRefunds(rng: CounterRng, orders: number, returns: number): number {
+  return binomial(rng, returns, 0.7) + binomial(rng, orders - returns, 0.01);
+}
+
+/** A customer's base purchase rate (orders a day) at a standard normal draw, drift shifting the median. */
+export function baseRateOf(rateNormal: number, shift = 0): number {
+  return (
+    ((medianOrdersPerMonth * Math.exp(-rateShiftAtFullDrift * shift)) / DAYS_PER_MONTH) *
+    Math.exp(baseRateSpread * rateNormal)
+  );
+}
+
+/** The generation parameters of a record under a drift schedule's effects. */
+export function paramsUnderDrift(
+  effects: DriftEffects,
+  base: Pick<GenerationParams, 'overlap' | 'withOutcome' | 'withPrediction'>,
+): GenerationParams {
+  return {
+    ...base,
+    mix: effects.mix,
+    drift: effects.drift,
+    driftProgress: effects.progress,
+    driftPhase: effects.phase,
+    conceptShift: effects.conceptShift,
+    covariate: effects.covariate,
+  };
 }
 
 /**
@@ -460,8 +499,7 @@ export function drawStateInBand(
   let position = u[D.position] as number;
   for (let attempt = 0; ; attempt++) {
     const path = purchasePath(
-      ((medianOrdersPerMonth * Math.exp(-rateShiftAtFullDrift * shift)) / DAYS_PER_MONTH) *
-        Math.exp(baseRateSpread * rateNormal),
+      baseRateOf(rateNormal, shift),
       medianSteepness * Math.exp(steepnessSpread * steepnessNormal),
     );
     const interval = bandInterval(path, level);

@@ -13,7 +13,6 @@
  * Pure: each journey draws from its own stream (seed, "lifecycle", customer index).
  */
 import {
-  DAYS_PER_MONTH,
   churnHorizonDays,
   engagementAt,
   expectedFuturePurchases,
@@ -28,6 +27,9 @@ import type { PurchasePath } from './behaviour.ts';
 import type { CustomerFields, CustomerTraits } from './customer.ts';
 import {
   accountGapOf,
+  baseRateOf,
+  drawRefunds,
+  expectedTickets,
   chooseClosedSets,
   customerIdOf,
   drawPurchaseHistory,
@@ -37,11 +39,13 @@ import {
   newCustomerFields,
   newFixedDraws,
   observe,
+  openTicketShare,
   recordOf,
+  returnShare,
   setPrediction,
   traitsOf,
 } from './customer.ts';
-import { binomial, clamp, normal, poisson, roundTo } from './distributions.ts';
+import { binomial, normal, poisson, roundTo } from './distributions.ts';
 import { noCovariateShift } from './drift-schedule.ts';
 import { churnProbabilityCutoffs, levelOfChurnProbability } from './profiles.ts';
 import { CounterRng, streamDomains } from './random.ts';
@@ -192,11 +196,7 @@ export class CustomerJourney {
     f.shipping_method = this.#closedSets.shipping_method;
     // Lifetime counts are the journey's own, accumulated week by week; the order value stays.
     f.support_tickets_total = this.#tickets;
-    f.support_tickets_open = binomial(
-      rng,
-      this.#tickets,
-      clamp(0.05 + 0.35 * (1 - meanEngagement(path.steepness, x, 30)), 0, 0.9),
-    );
+    f.support_tickets_open = binomial(rng, this.#tickets, openTicketShare(meanEngagement(path.steepness, x, 30)));
     f.returns_count = this.#returns;
     f.refunds_count = this.#refunds;
     f.failed_payment_count = this.#failedPayments;
@@ -241,12 +241,12 @@ export class CustomerJourney {
     const friction = this.#traits.friction;
     const newTickets = poisson(
       rng,
-      friction * ((0.25 * snapshotIntervalDays) / 365 + 0.02 * orders + 0.03 * snapshotIntervalDays * (1 - engaged)),
+      expectedTickets(friction, snapshotIntervalDays, orders, snapshotIntervalDays * (1 - engaged)),
     );
     this.#tickets += newTickets;
-    const newReturns = binomial(rng, orders, clamp(0.03 * friction + 0.06 * (1 - engaged), 0, 0.5));
+    const newReturns = binomial(rng, orders, returnShare(friction, engaged));
     this.#returns += newReturns;
-    this.#refunds += binomial(rng, newReturns, 0.7) + binomial(rng, orders - newReturns, 0.01);
+    this.#refunds += drawRefunds(rng, orders, newReturns);
     const disengaged = 1 - engagementAt(k, to);
     this.#failedPayments += poisson(
       rng,
@@ -285,13 +285,13 @@ function journeyPath(rng: CounterRng, rateNormal: number): PurchasePath {
   const lowCut = -Math.log(churnProbabilityCutoffs[0]);
   let z = rateNormal;
   for (let attempt = 0; attempt < 100; attempt++) {
-    const baseRate = (2.6 / DAYS_PER_MONTH) * Math.exp(0.45 * z);
+    const baseRate = baseRateOf(z);
     if (baseRate * churnHorizonDays > 1.5 * lowCut) {
       return purchasePath(baseRate, journeySteepness * Math.exp(journeySteepnessSpread * normal(rng)));
     }
     z = normal(rng);
   }
-  return purchasePath(2.6 / DAYS_PER_MONTH, journeySteepness);
+  return purchasePath(baseRateOf(0), journeySteepness);
 }
 
 /** Times (positions) of the orders inside the frequency window at x0, oldest first. */

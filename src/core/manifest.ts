@@ -13,7 +13,7 @@ import {
   shapeValue,
 } from './drift-schedule.ts';
 import type { CustomerFields, GenerationParams } from './customer.ts';
-import { generateCustomerFields, modelVersion, newCustomerFields } from './customer.ts';
+import { generateCustomerFields, modelVersion, newCustomerFields, paramsUnderDrift } from './customer.ts';
 import type { RiskMix } from './profiles.ts';
 import { CounterRng, rngAlgorithm } from './random.ts';
 import type { DriftPhase } from './schema.ts';
@@ -360,14 +360,7 @@ class DriftDetector {
   #paramsAt(schedule: DriftSchedule, elapsedMs: number, eventMs: number): GenerationParams {
     if (schedule.components.length === 0)
       return { mix: schedule.baseMix, drift: { factor: 0, direction: 1 }, overlap: 0 };
-    const effects = driftEffectsAt(schedule, elapsedMs, eventMs);
-    return {
-      mix: effects.mix,
-      drift: effects.drift,
-      overlap: 0,
-      conceptShift: effects.conceptShift,
-      covariate: effects.covariate,
-    };
+    return paramsUnderDrift(driftEffectsAt(schedule, elapsedMs, eventMs), { overlap: 0 });
   }
 
   /** Every component at full strength (recurring drift at its peak). */

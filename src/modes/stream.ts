@@ -5,7 +5,7 @@
  * replays identically.
  */
 import type { GenerationParams } from '../core/customer.ts';
-import { defaultOverlap, generateCustomerRecord } from '../core/customer.ts';
+import { defaultOverlap, generateCustomerRecord, paramsUnderDrift } from '../core/customer.ts';
 import { noDrift } from '../core/drift.ts';
 import type { DriftComponent, DriftSchedule } from '../core/drift-schedule.ts';
 import { driftEffectsAt, makeDriftSchedule, specDriftComponents } from '../core/drift-schedule.ts';
@@ -94,17 +94,13 @@ export function streamSource(
         driftPhase: 'baseline',
       });
     }
-    return generateCustomerRecord(rng, options.seed, k, eventMs, {
-      mix: effects.mix,
-      drift: effects.drift,
-      overlap,
-      driftProgress: effects.progress,
-      driftPhase: effects.phase,
-      conceptShift: effects.conceptShift,
-      covariate: effects.covariate,
-      withOutcome,
-      withPrediction,
-    });
+    return generateCustomerRecord(
+      rng,
+      options.seed,
+      k,
+      eventMs,
+      paramsUnderDrift(effects, { overlap, withOutcome, withPrediction }),
+    );
   };
   const shard = options.shard ?? wholeShard;
   // The shard's j-th record is global record k + j·n, due at (k + j·n) × interval.
