@@ -250,10 +250,9 @@ export function generateCustomerFields(
   const probability = params.conceptShift
     ? baseProbability ** Math.exp(-conceptScale * params.conceptShift)
     : baseProbability;
+  // The drawn label, except that concept drift relabels a customer drawn without label noise.
   const level =
-    params.conceptShift || behaviourLevel !== drawnLevel
-      ? labelOf(probability, drawnLevel, behaviourLevel)
-      : drawnLevel;
+    params.conceptShift && behaviourLevel === drawnLevel ? levelOfChurnProbability(probability) : drawnLevel;
 
   const history = drawPurchaseHistory(rng, path, x, u[D.tenure] as number, -Math.log(1 - (u[D.recency] as number)));
   const accountGapDays = accountGapOf(u, covariate);
@@ -591,12 +590,6 @@ function logistic(z: number): number {
 /** Days of full engagement in the last `days`: the integral of σ(−κs) over (x − days, x]. */
 function engagedDaysOver(steepness: number, x: number, days: number): number {
   return days * meanEngagement(steepness, x, days);
-}
-
-/** The label of a churn probability; under label noise the drawn label stays unless concept drift moves it. */
-function labelOf(probability: number, drawnLevel: RiskLevel, behaviourLevel: RiskLevel): RiskLevel {
-  if (behaviourLevel !== drawnLevel) return drawnLevel;
-  return levelOfChurnProbability(probability);
 }
 
 /**
