@@ -174,6 +174,8 @@ export class KafkaRecordSink implements RecordSink {
   #deliveryError: string | undefined;
   /** The client's last complaint about the cluster (it may have recovered since). */
   #clientError: string | undefined;
+  /** The cause of a fatal client error: every record not yet acknowledged fails because of it. */
+  #fatalError: string | undefined;
   #closed: DeliveryStats | undefined;
   /** Called with each record's send latency (produce to acknowledgement), in ms. */
   onAcknowledged: ((latencyMs: number) => void) | undefined;
@@ -199,6 +201,7 @@ export class KafkaRecordSink implements RecordSink {
     });
     producer.on('event.error', (error) => {
       this.#clientError = error.message;
+      if (isFatal(error)) this.#fatalError ??= error.message;
     });
     producer.on('event.log', (log) => {
       if (log.fac === 'FAIL') this.#clientError = failureDetail(log.message);
@@ -261,7 +264,9 @@ export class KafkaRecordSink implements RecordSink {
 
   /** Why records failed (the client's delivery error), else the client's last error, for the summary. */
   get lastError(): string | undefined {
-    return this.#deliveryError ?? this.#clientError;
+    // After a fatal error the client purges its queue, and the records' own delivery error then
+    // says only "Purged in queue"; the fatal error is why.
+    return this.#fatalError ?? this.#deliveryError ?? this.#clientError;
   }
 
   async write(records: readonly CustomerRecord[]): Promise<void> {
@@ -290,7 +295,7 @@ export class KafkaRecordSink implements RecordSink {
       if (isQueueFull(error)) return false;
       // A fatal error (e.g. the cluster refused the idempotent producer id) says only "Fatal
       // error" here; its cause came as an error event.
-      const reason = isFatal(error) ? (this.#clientError ?? messageOf(error)) : messageOf(error);
+      const reason = isFatal(error) ? (this.#fatalError ?? this.#clientError ?? messageOf(error)) : messageOf(error);
       throw new DatagenError('KAFKA', `producing to '${this.#topic}' failed: ${reason}`, { cause: error });
     }
   }
@@ -615,7 +620,8 @@ function securityRefusal(
 }
 
 function isFatal(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && 'code' in error && error.code === -150;
+  if (typeof error !== 'object' || error === null) return false;
+  return ('isFatal' in error && error.isFatal === true) || ('code' in error && error.code === -150);
 }
 
 function isQueueFull(error: unknown): boolean {
