@@ -100,15 +100,18 @@ export function checkDriftOutputFlags(
 }
 
 /**
- * Two outputs in one place lose one of them: refuses --output, --control-output and --manifest
- * naming the same file (however it is spelt: `./x` and `x`, through a symlink) or both stdout, and
- * a control topic that is the data topic.
+ * Two outputs in one place lose one of them: refuses --output, --control-output, --manifest and
+ * --outcomes-output naming the same file (however it is spelt: `./x` and `x`, through a symlink) or
+ * both stdout, and a control or outcomes topic that is the data topic or each other.
  */
-function checkDistinctOutputs(flags: DriftOutputFlags & { output?: string; topic?: string }): void {
+export function checkDistinctOutputs(
+  flags: DriftOutputFlags & { output?: string; topic?: string; outcomesOutput?: string; outcomesTopic?: string },
+): void {
   const outputs: [flag: string, path: string | undefined][] = [
     ['--output', flags.output],
     ['--control-output', flags.controlOutput],
     ['--manifest', flags.manifest],
+    ['--outcomes-output', flags.outcomesOutput],
   ];
   const seen = new Map<string, [flag: string, path: string]>();
   for (const [flag, path] of outputs) {
@@ -125,6 +128,11 @@ function checkDistinctOutputs(flags: DriftOutputFlags & { output?: string; topic
   if (flags.output === undefined && flags.controlTopic !== undefined && flags.controlTopic.trim() === dataTopic) {
     throw new UsageError(
       `--control-topic: same topic as --topic ('${flags.controlTopic}'); the control stream needs its own topic`,
+    );
+  }
+  if (flags.controlTopic !== undefined && flags.controlTopic.trim() === flags.outcomesTopic?.trim()) {
+    throw new UsageError(
+      `--outcomes-topic: same topic as --control-topic ('${flags.controlTopic}'); the outcomes need their own topic`,
     );
   }
 }

@@ -27,6 +27,11 @@ import {
 import type { DriftManifest } from '../core/manifest.ts';
 import type { DriftSchedule } from '../core/drift-schedule.ts';
 import type { RecordSink } from '../sinks/record-sink.ts';
+import type { ChurnOutcome } from '../core/outcome.ts';
+import { OutcomeQueue } from '../modes/outcomes.ts';
+import { OutcomeFileSink, OutcomeKafkaSink } from '../sinks/outcomes.ts';
+import type { OutcomeStream } from './outcome-flags.ts';
+import { formatIsoTimestamp } from '../core/time.ts';
 import { startRunMetrics } from './metrics.ts';
 import type { ActiveMetrics } from './metrics.ts';
 
@@ -45,6 +50,8 @@ export interface TimedCommandOptions {
   schedule?: DriftSchedule | undefined;
   /** The drift manifest, written before the first record. */
   manifest?: { path: string; content: DriftManifest } | undefined;
+  /** The delayed outcome stream and where it goes. */
+  outcomes?: OutcomeStream | undefined;
 }
 
 export async function runTimedCommand(options: TimedCommandOptions, io: CliIo): Promise<number> {
@@ -54,19 +61,25 @@ export async function runTimedCommand(options: TimedCommandOptions, io: CliIo): 
   const sinkOptions = { optionalFields: options.optionalFields, flushEachWrite: !fast };
   const sink = await openRecordSink(flags, io, sinkOptions);
   let controlSink: RecordSink | undefined;
+  let outcomeSink: RecordSink<ChurnOutcome> | undefined;
   let active: ActiveMetrics | undefined;
   try {
     controlSink = await openControlSink(options, io, sinkOptions);
+    outcomeSink = await openOutcomeSink(options, io);
     // Before the manifest, so that a port in use leaves no file behind.
     active = await startRunMetrics(flags, logger, () => sink.stats);
     if (options.manifest !== undefined) await writeManifest(options.manifest.path, options.manifest.content, io);
   } catch (error) {
     await active?.stop();
-    await Promise.all([abandon(sink), controlSink === undefined ? undefined : abandon(controlSink)]);
+    await Promise.all([
+      abandon(sink),
+      controlSink === undefined ? undefined : abandon(controlSink),
+      outcomeSink === undefined ? undefined : abandon(outcomeSink),
+    ]);
     throw error;
   }
   announceSeed(logger, seed);
-  for (const output of [sink, controlSink]) {
+  for (const output of [sink, controlSink, outcomeSink]) {
     if (output?.followPath === undefined) continue;
     logger.info(
       `writing ${output.description}; to follow it as it grows: tail -f ${output.followPath} (renamed to ${output.description} at the end)`,
@@ -80,6 +93,8 @@ export async function runTimedCommand(options: TimedCommandOptions, io: CliIo): 
     sink.onAcknowledged = (latencyMs) => active.metrics.observeSendLatency(latencyMs);
   }
   for (const kafka of [sink, controlSink]) if (kafka instanceof KafkaRecordSink) announceWaiting(kafka, logger);
+  const outcomeQueue = outcomeSink === undefined ? undefined : outcomeQueueOf(options);
+  if (outcomeQueue !== undefined && !fast) announceOutcomeWait(options, logger);
 
   let latest: TimedProgress | undefined;
   const status = new StatusLine(io, logger, options.askedPerMinute);
@@ -93,6 +108,10 @@ export async function runTimedCommand(options: TimedCommandOptions, io: CliIo): 
         controlSink === undefined || options.control === undefined
           ? undefined
           : { source: options.control.source, sink: controlSink },
+      outcomes:
+        outcomeSink === undefined || outcomeQueue === undefined
+          ? undefined
+          : { queue: outcomeQueue, sink: outcomeSink },
       onProgress: (progress) => {
         latest = progress;
         status.count(progress.released);
@@ -115,9 +134,17 @@ export async function runTimedCommand(options: TimedCommandOptions, io: CliIo): 
     controlStats === undefined || controlSink === undefined
       ? ''
       : `; control: acknowledged ${controlStats.acknowledged}, failed ${controlStats.failed}; ${controlSink.description}`;
-  const summary = `generated ${generated}, acknowledged ${stats.acknowledged}, failed ${stats.failed}; ${sink.description}; ${seconds.toFixed(1)} s, ${pace}; seed ${seed.seed}${stopped}${control}`;
-  const failed = stats.failed + (controlStats?.failed ?? 0);
-  const unconfirmed = unconfirmedOf(stats) + (controlStats === undefined ? 0 : unconfirmedOf(controlStats));
+  const outcomes = result.outcomes;
+  const outcomesPart =
+    outcomes === undefined || outcomeSink === undefined
+      ? ''
+      : `; outcomes: acknowledged ${outcomes.stats.acknowledged}, failed ${outcomes.stats.failed}, withheld ${outcomes.withheld} (--label-missing), not yet known ${outcomes.pending}; ${outcomeSink.description}`;
+  const summary = `generated ${generated}, acknowledged ${stats.acknowledged}, failed ${stats.failed}; ${sink.description}; ${seconds.toFixed(1)} s, ${pace}; seed ${seed.seed}${stopped}${control}${outcomesPart}`;
+  const failed = stats.failed + (controlStats?.failed ?? 0) + (outcomes?.stats.failed ?? 0);
+  const unconfirmed =
+    unconfirmedOf(stats) +
+    (controlStats === undefined ? 0 : unconfirmedOf(controlStats)) +
+    (outcomes === undefined ? 0 : unconfirmedOf(outcomes.stats));
   const fields = {
     generated,
     ...stats,
@@ -131,6 +158,11 @@ export async function runTimedCommand(options: TimedCommandOptions, io: CliIo): 
     controlAcknowledged: controlStats?.acknowledged,
     controlFailed: controlStats?.failed,
     controlDestination: controlSink?.description,
+    outcomesAcknowledged: outcomes?.stats.acknowledged,
+    outcomesFailed: outcomes?.stats.failed,
+    outcomesWithheld: outcomes?.withheld,
+    outcomesPending: outcomes?.pending,
+    outcomesDestination: outcomeSink?.description,
   };
   if (failed > 0 || unconfirmed > 0) logger.warn(summary, fields);
   else logger.info(summary, fields);
@@ -138,8 +170,9 @@ export async function runTimedCommand(options: TimedCommandOptions, io: CliIo): 
     `lateness p50 ${result.lateness.p50.toFixed(2)} ms, p99 ${result.lateness.p99.toFixed(2)} ms, max ${result.lateness.max.toFixed(1)} ms`,
   );
   if (failed > 0) {
-    const failing = stats.failed > 0 ? sink : controlSink;
-    const reason = failing instanceof KafkaRecordSink ? failing.lastError : 'write error';
+    const failing = stats.failed > 0 ? sink : (controlStats?.failed ?? 0) > 0 ? controlSink : outcomeSink;
+    const reason =
+      failing instanceof KafkaRecordSink || failing instanceof OutcomeKafkaSink ? failing.lastError : 'write error';
     logger.error(undeliveredMessage(failed, reason, flags));
   }
   if (unconfirmed > 0) logger.error(unconfirmedMessage(unconfirmed));
@@ -160,6 +193,43 @@ async function openControlSink(
   return undefined;
 }
 
+/** Opens the outcome stream's destination: a file or stdout, or a topic on the same cluster. */
+async function openOutcomeSink(options: TimedCommandOptions, io: CliIo): Promise<RecordSink<ChurnOutcome> | undefined> {
+  const { outcomes, flags } = options;
+  if (outcomes === undefined) return undefined;
+  const live = flags.fast !== true;
+  if (outcomes.output !== undefined) {
+    const sink = await openByteSink(outcomes.output, io, '--outcomes-output', live);
+    return new OutcomeFileSink(sink, outcomes.format, live);
+  }
+  return new OutcomeKafkaSink(await connectKafka({ ...flags, topic: outcomes.topic ?? '' }, io));
+}
+
+function outcomeQueueOf(options: TimedCommandOptions): OutcomeQueue {
+  const { source, outcomes } = options;
+  if (outcomes === undefined || source.dueOffsetOfEvent === undefined)
+    throw new Error('an outcome stream needs a source that maps event times to its timeline');
+  const dueOffsetOf = source.dueOffsetOfEvent.bind(source);
+  return new OutcomeQueue(outcomes.rules, dueOffsetOf);
+}
+
+/** On the real clock, outcomes of a record come up to the horizon later: say when the run will end. */
+function announceOutcomeWait(options: TimedCommandOptions, logger: Logger): void {
+  const { outcomes, source } = options;
+  if (outcomes === undefined || source.dueOffsetOfEvent === undefined) return;
+  const horizonMs = outcomes.rules.horizonDays * 86_400_000;
+  const last = Number.isFinite(source.count)
+    ? (source.firstDueMs ?? 0) + (source.count - 1) * source.intervalMs
+    : Infinity;
+  const lastOutcomeMs = last + source.dueOffsetOfEvent(horizonMs) - source.dueOffsetOfEvent(0);
+  const end = Number.isFinite(lastOutcomeMs)
+    ? `after the last one, at ${formatIsoTimestamp(Math.round(Date.now() + lastOutcomeMs))}`
+    : 'when stopped';
+  logger.info(
+    `outcomes are known up to ${outcomes.rules.horizonDays} days after each record; the run goes on until the last one and ends ${end} (Ctrl-C stops earlier; --fast simulates it all at once)`,
+  );
+}
+
 /** The manifest as pretty JSON, written like any output: complete or not at all. */
 async function writeManifest(path: string, manifest: DriftManifest, io: CliIo): Promise<void> {
   const sink = await openByteSink(path, io, '--manifest');
@@ -168,7 +238,7 @@ async function writeManifest(path: string, manifest: DriftManifest, io: CliIo): 
 }
 
 /** Drops an output that never got its first record. */
-async function abandon(sink: RecordSink): Promise<void> {
+async function abandon<T>(sink: RecordSink<T>): Promise<void> {
   await (sink.abort === undefined ? sink.close() : sink.abort()).catch(() => undefined);
 }
 

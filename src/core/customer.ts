@@ -17,6 +17,7 @@ import {
   churnHorizonDays,
   expectedFuturePurchases,
   expectedPurchases,
+  forwardForPurchases,
   lookbackForPurchases,
   meanEngagement,
   positionWithFuturePurchases,
@@ -136,8 +137,9 @@ export function generateCustomerRecord(
   index: number,
   eventTimeMs: number,
   params: GenerationParams,
+  future?: CustomerFuture,
 ): CustomerRecord {
-  generateCustomerFields(rng, seed, index, params, scratchFields);
+  generateCustomerFields(rng, seed, index, params, scratchFields, future);
   return recordOf(scratchFields, customerIdOf(index), formatIsoTimestamp(eventTimeMs));
 }
 
@@ -218,13 +220,26 @@ export interface PurchaseHistory {
 /** Days of the order-frequency window, at most (SPEC §1b). */
 export const frequencyWindowDays = 180;
 
-/** Fills `out` with the fields of the record at `index` (see generateCustomerRecord). */
+/**
+ * What happens after the observation, beyond the record: the days until the customer's next order
+ * (Infinity: none within the churn horizon, or none ever). Filled on request, for the delayed
+ * outcome stream.
+ */
+export interface CustomerFuture {
+  nextOrderDays: number;
+}
+
+/**
+ * Fills `out` with the fields of the record at `index` (see generateCustomerRecord), and `future`
+ * when given.
+ */
 export function generateCustomerFields(
   rng: CounterRng,
   seed: number,
   index: number,
   params: GenerationParams,
   out: CustomerFields,
+  future?: CustomerFuture,
 ): void {
   rng.reset(seed, streamDomains.customer, index);
   const u = fixedDraws;
@@ -245,11 +260,11 @@ export function generateCustomerFields(
   const { path, x } = state;
   const traits = traitsOf(u, path, shift, covariate);
 
-  // Concept drift: the future purchases of the same history change; the label follows.
+  // Concept drift: the future purchases of the same history change (all by one factor); the
+  // label follows.
+  const futureScale = params.conceptShift ? Math.exp(-conceptScale * params.conceptShift) : 1;
   const baseProbability = Math.exp(-expectedFuturePurchases(path, x));
-  const probability = params.conceptShift
-    ? baseProbability ** Math.exp(-conceptScale * params.conceptShift)
-    : baseProbability;
+  const probability = futureScale === 1 ? baseProbability : baseProbability ** futureScale;
   // The drawn label, except that concept drift relabels a customer drawn without label noise.
   const level =
     params.conceptShift && behaviourLevel === drawnLevel ? levelOfChurnProbability(probability) : drawnLevel;
@@ -262,6 +277,8 @@ export function generateCustomerFields(
   out.drift_phase = params.driftPhase;
   out.snapshot_day = undefined;
   chooseClosedSets(u, out);
+  if (future !== undefined)
+    future.nextOrderDays = nextOrderDays(path, x, futureScale, u[D.outcome] as number, probability);
   if (params.withOutcome) {
     out.churned = (u[D.outcome] as number) < probability;
     out.churn_probability = roundTo(probability, 10000);
@@ -270,6 +287,19 @@ export function generateCustomerFields(
     out.churn_probability = undefined;
   }
   setPrediction(out, params.withPrediction === true ? baseProbability : undefined);
+}
+
+/**
+ * The days from the observation to the next order, from the same uniform draw that decides
+ * `churned` (churned ⇔ draw < P(no order in the horizon)): the first order of a Poisson process
+ * comes after t with probability e^(−Λ(t)), so t = Λ⁻¹(−ln draw) and t > horizon exactly when the
+ * customer churned. Clamped to agree with that verdict where floating point could disagree.
+ */
+function nextOrderDays(path: PurchasePath, x: number, futureScale: number, draw: number, probability: number): number {
+  const days = forwardForPurchases(path, x, -Math.log(draw) / futureScale);
+  const churned = draw < probability;
+  if (churned) return days > churnHorizonDays ? days : churnHorizonDays + 1e-6;
+  return Math.min(days, churnHorizonDays);
 }
 
 /**

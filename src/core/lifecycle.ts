@@ -24,7 +24,7 @@ import {
   purchasePath,
 } from './behaviour.ts';
 import type { PurchasePath } from './behaviour.ts';
-import type { CustomerFields, CustomerTraits } from './customer.ts';
+import type { CustomerFields, CustomerFuture, CustomerTraits } from './customer.ts';
 import {
   accountGapOf,
   baseRateOf,
@@ -167,8 +167,8 @@ export class CustomerJourney {
     return this.#traits.path.churnAt - this.#x0;
   }
 
-  /** The next weekly snapshot (day 0 first). */
-  next(): CustomerRecord {
+  /** The next weekly snapshot (day 0 first); `future` gets the days until the journey's next order. */
+  next(future?: CustomerFuture): CustomerRecord {
     const rng = this.#rng;
     const traits = this.#traits;
     const path = traits.path;
@@ -206,6 +206,8 @@ export class CustomerJourney {
     f.true_risk_level = levelOfChurnProbability(probability);
     f.snapshot_day = this.#day;
     const next = this.#upcoming[0];
+    // Simulated a horizon ahead: an order beyond it is not known yet, and not needed.
+    if (future !== undefined) future.nextOrderDays = next === undefined ? Infinity : next - x;
     f.churned = this.#withOutcome ? next === undefined || next > x + churnHorizonDays : undefined;
     f.churn_probability = this.#withOutcome ? roundTo(probability, 10000) : undefined;
     setPrediction(f, this.#withPrediction ? probability : undefined);

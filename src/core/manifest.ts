@@ -3,6 +3,7 @@
  * when, how much), so a drift detector can be scored without reverse-engineering the generator.
  * Pure: the CLI writes it to a file.
  */
+import type { OutcomeRules } from './outcome.ts';
 import type { DriftComponent, DriftKind, DriftSchedule, RecurringPeriod } from './drift-schedule.ts';
 import {
   changesLabels,
@@ -30,6 +31,8 @@ export interface ManifestRun {
   readonly records?: number | undefined;
   /** `k/n` of a sharded run. */
   readonly shard: string;
+  /** The delayed outcome stream's rules, when the run has one. */
+  readonly outcomes?: Omit<OutcomeRules, 'seed'> | undefined;
 }
 
 /** A moment of the schedule. */
@@ -94,6 +97,11 @@ export interface DriftManifest {
   readonly detection: DetectionRule;
   readonly label_drift: boolean;
   readonly timeline: readonly ManifestPoint[];
+  /**
+   * The delayed outcomes: churn is no order within horizon_days of a record; a share
+   * label_missing of the outcomes (chosen by the seed) never arrives.
+   */
+  readonly outcomes?: { readonly horizon_days: number; readonly label_missing: number } | undefined;
 }
 
 /**
@@ -142,6 +150,10 @@ export function driftManifest(schedule: DriftSchedule, run: ManifestRun): DriftM
     detection: detector.rule(all.statistic),
     label_drift: schedule.components.some((component) => changesLabels(component.kind)),
     timeline: timeline(schedule, detector),
+    outcomes:
+      run.outcomes === undefined
+        ? undefined
+        : { horizon_days: run.outcomes.horizonDays, label_missing: run.outcomes.labelMissing },
   };
 }
 

@@ -22,6 +22,8 @@ export const streamDomains = {
   lifecycle: 2,
   /** The drift report's reservoir sampling. */
   report: 3,
+  /** Which delayed outcomes never arrive (--label-missing). */
+  outcome: 4,
 } as const;
 
 export type StreamDomain = (typeof streamDomains)[keyof typeof streamDomains];

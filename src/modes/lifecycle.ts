@@ -30,6 +30,8 @@ export interface LifecycleOptions {
   withPrediction?: boolean | undefined;
 }
 
+const MS_PER_DAY = 86_400_000;
+
 export const lifecycleDefaults = { customers: 10, days: 180, speed: 60 } as const;
 
 /** The lifecycle as a timed source; record k is snapshot ⌊k / N⌋ of the shard's customer k mod N. */
@@ -61,10 +63,23 @@ export function lifecycleSource(options: LifecycleOptions): TimedSource {
   return {
     count: snapshotDays(days).length * perSnapshot,
     intervalMs: (snapshotIntervalDays * 1000) / speed / perSnapshot,
-    recordsAt: (from, to) => {
+    recordsAt: (from, to, futures) => {
       const records: CustomerRecord[] = [];
-      for (let k = from; k < to; k++) records.push(journey(k % perSnapshot).next());
+      for (let k = from; k < to; k++) {
+        const position = k % perSnapshot;
+        if (futures === undefined) {
+          records.push(journey(position).next());
+        } else {
+          // Index in the whole run: snapshot s of customer c is s × customers + c, in every shard.
+          const index = Math.floor(k / perSnapshot) * customers + globalIndex(position, shard);
+          const future = { index, nextOrderDays: Infinity };
+          records.push(journey(position).next(future));
+          futures.push(future);
+        }
+      }
       return records;
     },
+    // Day d is due d / speed seconds after the start.
+    dueOffsetOfEvent: (eventMs) => (eventMs - options.startMs) / (MS_PER_DAY / 1000) / speed,
   };
 }

@@ -4,7 +4,7 @@
  * event time; it is a pure function of (seed, k, options), so any run, real-time or simulated,
  * replays identically.
  */
-import type { GenerationParams } from '../core/customer.ts';
+import type { CustomerFuture, GenerationParams } from '../core/customer.ts';
 import { defaultOverlap, generateCustomerRecord, paramsUnderDrift } from '../core/customer.ts';
 import { noDrift } from '../core/drift.ts';
 import type { DriftComponent, DriftSchedule } from '../core/drift-schedule.ts';
@@ -81,26 +81,16 @@ export function streamSource(
   const steady: GenerationParams = { mix, drift: noDrift, overlap, withOutcome, withPrediction };
   const control = options.control === true;
   const rng = new CounterRng();
-  const recordAt = (k: number): CustomerRecord => {
+  const recordAt = (k: number, future?: CustomerFuture): CustomerRecord => {
     // Progress counts from the exact due offset; the event time is rounded to the millisecond.
     const offsetMs = k * intervalMs;
     const eventMs = options.startMs + Math.round(offsetMs);
-    if (schedule === undefined) return generateCustomerRecord(rng, options.seed, k, eventMs, steady);
+    if (schedule === undefined) return generateCustomerRecord(rng, options.seed, k, eventMs, steady, future);
     const effects = driftEffectsAt(schedule, offsetMs, eventMs);
-    if (control) {
-      return generateCustomerRecord(rng, options.seed, k, eventMs, {
-        ...steady,
-        driftProgress: effects.progress,
-        driftPhase: 'baseline',
-      });
-    }
-    return generateCustomerRecord(
-      rng,
-      options.seed,
-      k,
-      eventMs,
-      paramsUnderDrift(effects, { overlap, withOutcome, withPrediction }),
-    );
+    const params: GenerationParams = control
+      ? { ...steady, driftProgress: effects.progress, driftPhase: 'baseline' }
+      : paramsUnderDrift(effects, { overlap, withOutcome, withPrediction });
+    return generateCustomerRecord(rng, options.seed, k, eventMs, params, future);
   };
   const shard = options.shard ?? wholeShard;
   // The shard's j-th record is global record k + j·n, due at (k + j·n) × interval.
@@ -111,6 +101,21 @@ export function streamSource(
     firstDueMs: intervalMs * shard.index,
     recordAt: shardRecordAt,
     schedule,
-    recordsAt: (from, to) => Array.from({ length: to - from }, (_, i) => shardRecordAt(from + i)),
+    recordsAt: (from, to, futures) => {
+      const records: CustomerRecord[] = [];
+      for (let position = from; position < to; position++) {
+        const k = globalIndex(position, shard);
+        if (futures === undefined) {
+          records.push(recordAt(k));
+        } else {
+          const future = { index: k, nextOrderDays: Infinity };
+          records.push(recordAt(k, future));
+          futures.push(future);
+        }
+      }
+      return records;
+    },
+    // Event time is the real time since the start.
+    dueOffsetOfEvent: (eventMs) => eventMs - options.startMs,
   };
 }

@@ -10,6 +10,8 @@ import { dueRanges } from '../schedule/scheduler.ts';
 import type { LatenessSummary } from '../schedule/lateness.ts';
 import { LatenessHistogram } from '../schedule/lateness.ts';
 import type { DeliveryStats, RecordSink } from '../sinks/record-sink.ts';
+import type { ChurnOutcome } from '../core/outcome.ts';
+import type { OutcomeQueue, RecordFuture } from './outcomes.ts';
 
 export interface TimedSource {
   /** Records in the run; Infinity runs until stopped. */
@@ -18,8 +20,13 @@ export interface TimedSource {
   readonly intervalMs: number;
   /** When record 0 is due after the start (a shard's first slot). Default 0. */
   readonly firstDueMs?: number;
-  /** Records [from, to), called once per range, in order. */
-  recordsAt(from: number, to: number): CustomerRecord[];
+  /**
+   * Records [from, to), called once per range, in order. With `futures`, also pushes each
+   * record's future there (for the delayed outcomes).
+   */
+  recordsAt(from: number, to: number, futures?: RecordFuture[]): CustomerRecord[];
+  /** When an event time falls due on the run's timeline, in ms after the start (outcomes need it). */
+  dueOffsetOfEvent?(eventMs: number): number;
 }
 
 export interface TimedRunOptions {
@@ -32,6 +39,12 @@ export interface TimedRunOptions {
    * `source`, the control source's records [from, to) go to the control sink.
    */
   control?: { source: TimedSource; sink: RecordSink } | undefined;
+  /**
+   * The delayed outcome stream: every released record's outcome is queued and goes to `sink` when
+   * the timeline reaches it; the run goes on after the last record until the last outcome (or the
+   * signal). Needs a source with dueOffsetOfEvent.
+   */
+  outcomes?: { queue: OutcomeQueue; sink: RecordSink<ChurnOutcome> } | undefined;
 }
 
 export interface TimedProgress {
@@ -54,6 +67,8 @@ export interface TimedRunResult {
   lateness: LatenessSummary;
   /** The control output's accounting, when there is one. */
   controlStats?: DeliveryStats | undefined;
+  /** The outcome stream's accounting, and the outcomes withheld (--label-missing) or still pending at the end. */
+  outcomes?: { stats: DeliveryStats; withheld: number; pending: number } | undefined;
 }
 
 /** Longest stretch of simulated-clock work between two turns of the event loop. */
@@ -68,7 +83,7 @@ export async function runTimed(
   const clock = options.clock ?? realClock;
   const started = clock.now();
   const lateness = new LatenessHistogram();
-  const { control } = options;
+  const { control, outcomes } = options;
   let generated = 0;
   let closed = false;
   let firstReleaseAt = Number.NaN;
@@ -81,12 +96,16 @@ export async function runTimed(
       clock,
       signal: options.signal,
     })) {
-      const records = source.recordsAt(range.from, range.to);
+      const futures: RecordFuture[] | undefined = outcomes === undefined ? undefined : [];
+      const records = source.recordsAt(range.from, range.to, futures);
       const releasedAt = clock.now();
       if (generated === 0) firstReleaseAt = releasedAt;
       lastReleaseAt = releasedAt;
+      // Outcomes known by now go first: on one timeline they come before these records.
+      if (outcomes !== undefined) await writeOutcomes(outcomes.queue.takeDue(releasedAt - started), outcomes.sink);
       await sink.write(records);
       if (control !== undefined) await control.sink.write(control.source.recordsAt(range.from, range.to));
+      if (outcomes !== undefined && futures !== undefined) outcomes.queue.add(records, futures);
       generated += records.length;
       if (!clock.simulated) {
         // Record k of the range was due (k - from) intervals after the first.
@@ -102,12 +121,28 @@ export async function runTimed(
         turnAt = performance.now();
       }
     }
-    // Both outputs complete before either appears: when one cannot be (a full disk), neither does.
-    if (control !== undefined) {
-      await control.sink.finish?.();
+    if (outcomes !== undefined && !sink.closedByReader) {
+      // The records are out; the timeline goes on until the last outcome is known.
+      const { queue } = outcomes;
+      for (let due = queue.nextDueOffsetMs; due !== undefined; due = queue.nextDueOffsetMs) {
+        await clock.sleepUntil(started + due, options.signal);
+        if (options.signal?.aborted === true) break;
+        await writeOutcomes(queue.takeDue(clock.now() - started), outcomes.sink);
+        if (outcomes.sink.closedByReader) break;
+        if (clock.simulated && performance.now() - turnAt > eventLoopTurnMs) {
+          await new Promise((resolve) => setImmediate(resolve));
+          turnAt = performance.now();
+        }
+      }
+    }
+    // All outputs complete before any appears: when one cannot be (a full disk), none does.
+    if (control !== undefined || outcomes !== undefined) {
+      await control?.sink.finish?.();
+      await outcomes?.sink.finish?.();
       await sink.finish?.();
     }
     const controlStats = await control?.sink.close();
+    const outcomeStats = await outcomes?.sink.close();
     const stats = await sink.close();
     closed = true;
     return {
@@ -118,17 +153,26 @@ export async function runTimed(
       stopped: options.signal?.aborted === true,
       lateness: lateness.summary(),
       controlStats,
+      outcomes:
+        outcomes === undefined || outcomeStats === undefined
+          ? undefined
+          : { stats: outcomeStats, withheld: outcomes.queue.withheld, pending: outcomes.queue.pending },
     };
   } finally {
     if (!closed) {
       // A failed run (a full disk, a sink error): a file is abandoned, Kafka delivers what it has.
       await abandon(sink);
       if (control !== undefined) await abandon(control.sink);
+      if (outcomes !== undefined) await abandon(outcomes.sink);
     }
   }
 }
 
-async function abandon(sink: RecordSink): Promise<void> {
+async function writeOutcomes(due: readonly ChurnOutcome[], sink: RecordSink<ChurnOutcome>): Promise<void> {
+  if (due.length > 0) await sink.write(due);
+}
+
+async function abandon<T>(sink: RecordSink<T>): Promise<void> {
   await (sink.abort === undefined ? sink.close() : sink.abort()).catch(() => undefined);
 }
 

@@ -14,10 +14,10 @@ export interface DeliveryStats {
   failed: number;
 }
 
-export interface RecordSink {
+export interface RecordSink<T = CustomerRecord> {
   readonly description: string;
   /** Takes records, waiting when the destination applies backpressure. */
-  write(records: readonly CustomerRecord[]): Promise<void>;
+  write(records: readonly T[]): Promise<void>;
   /** Delivers what is in flight and releases the destination; returns the final accounting. */
   close(): Promise<DeliveryStats>;
   /** Current accounting (acknowledged may lag sent while records are in flight). */

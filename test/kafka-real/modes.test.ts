@@ -171,4 +171,43 @@ describe('against Apache Kafka', () => {
     expect(new Set(messages.map((m) => m.key)).size).toBe(40);
     expectSameRecordsAsTheFile(messages, lines);
   });
+  it('drift --fast --outcomes-topic: one outcome per record, keyed by customer_id, stamped when known, the file’s bytes', async () => {
+    const args = ['drift', '--duration', '5', '--rate', '600', '--fast', '--seed', '23', '--start', start];
+    const topic = newTopic();
+    const outcomesTopic = `${topic}-outcomes`;
+    const sent = await runChild([
+      ...args,
+      '--kafka-servers',
+      kafka.bootstrap,
+      '--topic',
+      topic,
+      '--outcomes-topic',
+      outcomesTopic,
+    ]);
+    expect(sent.code, sent.stderr).toBe(0);
+    expect(sent.stderr).toMatch(/generated 3000, acknowledged 3000, failed 0;.*outcomes: acknowledged 3000, failed 0/);
+    const file = join(tempDir(), 'outcomes.jsonl');
+    const written = await runChild([
+      ...args,
+      '--output',
+      join(tempDir(), 'r.jsonl'),
+      '--outcomes-output',
+      file,
+      '--quiet',
+    ]);
+    expect(written.code).toBe(0);
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+    const records = await consumeAll(kafka.internal, topic);
+    const outcomes = await consumeAll(kafka.internal, outcomesTopic);
+    expect(records).toHaveLength(3000);
+    expect(multiset(outcomes.map((m) => m.value))).toEqual(multiset(lines));
+    for (const m of outcomes) {
+      const outcome = JSON.parse(m.value) as { customer_id: string; observed_at: string };
+      expect(m.key).toBe(outcome.customer_id);
+      expect(m.timestamp).toBe(Date.parse(outcome.observed_at));
+    }
+    // An outcome goes to the partition of its customer's records.
+    const partitionOf = new Map(records.map((m) => [m.key, m.partition]));
+    for (const m of outcomes) expect(m.partition).toBe(partitionOf.get(m.key));
+  });
 });

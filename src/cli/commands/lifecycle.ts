@@ -15,8 +15,10 @@ import {
 } from '../options.ts';
 import { parseNonNegativeInteger, parsePositiveInteger, parsePositiveNumber } from '../parse.ts';
 import { runTimedCommand } from '../timed-command.ts';
+import type { OutcomeFlags } from '../outcome-flags.ts';
+import { addOutcomeOptions, parseOutcomeFlags } from '../outcome-flags.ts';
 
-interface LifecycleFlags extends OutputFlags, SeedFlags {
+interface LifecycleFlags extends OutputFlags, SeedFlags, OutcomeFlags {
   customers: string;
   days: string;
   speed: string;
@@ -38,6 +40,7 @@ export function registerLifecycle(program: Command, io: CliIo, setExitCode: (cod
     .option('--fast', 'simulated clock: no waiting, same snapshots and event times')
     .option('--with-outcome', 'add churned and churn_probability')
     .option('--with-prediction', 'add predicted_churn(_probability) of the start');
+  addOutcomeOptions(command);
   addSeedOptions(command, 'event time of day 0 (default: now); a snapshot of day d is stamped start + d days');
   addOutputOptions(command, true);
   command
@@ -56,6 +59,7 @@ Examples:
       const speed = parsePositiveNumber('--speed', flags.speed, flagLimits.speed);
       checkOutputFlags(flags);
       const seed = resolveSeed(flags, Math.floor(io.now()));
+      const outcomes = parseOutcomeFlags(flags, seed.seed);
       checkEventTimes(flags, seed, seed.startMs + days * 86_400_000, `${days} days`);
       const source = lifecycleSource({
         seed: seed.seed,
@@ -80,6 +84,7 @@ Examples:
               ...batchOptionalFields({ withOutcome: flags.withOutcome, withPrediction: flags.withPrediction }),
             ],
             askedPerMinute,
+            outcomes,
           },
           io,
         ),

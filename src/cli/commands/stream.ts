@@ -30,8 +30,11 @@ import {
 } from '../drift-flags.ts';
 import { driftManifest } from '../../core/manifest.ts';
 import { formatShard } from '../../core/shard.ts';
+import type { OutcomeFlags } from '../outcome-flags.ts';
+import { addOutcomeOptions, parseOutcomeFlags } from '../outcome-flags.ts';
 
-interface StreamFlags extends OutputFlags, SeedFlags, MixFlags, DriftOutputFlags, Partial<DriftScheduleFlags> {
+interface StreamFlags
+  extends OutputFlags, SeedFlags, MixFlags, DriftOutputFlags, OutcomeFlags, Partial<DriftScheduleFlags> {
   rate: string;
   duration?: string;
   drift?: boolean;
@@ -117,6 +120,7 @@ function addCommonTimedOptions(command: Command): void {
     .option('--overlap <share>', 'label noise share (0..1)', String(defaultOverlap))
     .option('--with-outcome', 'add churned and churn_probability')
     .option('--with-prediction', 'add predicted_churn(_probability) of the start');
+  addOutcomeOptions(command);
   addSeedOptions(command, startHelp);
   addOutputOptions(command, true);
 }
@@ -141,6 +145,7 @@ async function runStreamCommand(
   checkOutputFlags(flags);
   checkDriftOutputFlags(flags, driftProgression);
   const seed = resolveSeed(flags, Math.floor(io.now()));
+  const outcomes = parseOutcomeFlags(flags, seed.seed);
   checkEventTimes(
     flags,
     seed,
@@ -191,8 +196,10 @@ async function runStreamCommand(
                 seed: seed.seed,
                 ratePerMinute,
                 shard: formatShard(seed.shard),
+                outcomes: outcomes?.rules,
               }),
             },
+      outcomes,
     },
     io,
   );

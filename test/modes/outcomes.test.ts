@@ -1,0 +1,286 @@
+/**
+ * The delayed outcome stream (--outcomes-output): one outcome per record, known at the customer's
+ * next order or when the horizon has passed, never before; in the order they become known; the
+ * same verdict as the record's own `churned`; deterministic; a seeded share withheld.
+ */
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { CustomerRecord } from '../../src/core/schema.ts';
+import { binPath, runInProcess, tempDir } from '../support/cli.ts';
+
+interface Outcome {
+  customer_id: string;
+  timestamp: string;
+  observed_at: string;
+  churned: boolean;
+  next_order_at?: string;
+}
+
+const DAY_MS = 86_400_000;
+const start = '2026-01-01T00:00:00Z';
+
+function readLines<T>(path: string): T[] {
+  return readFileSync(path, 'utf8')
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line) as T);
+}
+
+async function run(args: string[]): Promise<{ records: CustomerRecord[]; outcomes: Outcome[]; stderr: string }> {
+  const dir = tempDir();
+  const result = await runInProcess([
+    ...args,
+    '--fast',
+    '--start',
+    start,
+    '--with-outcome',
+    '--output',
+    join(dir, 'records.jsonl'),
+    '--outcomes-output',
+    join(dir, 'outcomes.jsonl'),
+  ]);
+  expect(result.code, result.stderr).toBe(0);
+  return {
+    records: readLines<CustomerRecord>(join(dir, 'records.jsonl')),
+    outcomes: readLines<Outcome>(join(dir, 'outcomes.jsonl')),
+    stderr: result.stderr,
+  };
+}
+
+/** What holds for every outcome of every mode, with the record it belongs to. */
+function expectOutcomesOf(records: CustomerRecord[], outcomes: Outcome[], horizonDays: number): void {
+  const byRecord = new Map(records.map((r) => [`${r.customer_id}@${r.timestamp}`, r]));
+  const seen = new Set<string>();
+  let previous = -Infinity;
+  for (const outcome of outcomes) {
+    const key = `${outcome.customer_id}@${outcome.timestamp}`;
+    const record = byRecord.get(key);
+    expect(record, key).toBeDefined();
+    expect(seen.has(key), `${key} twice`).toBe(false);
+    seen.add(key);
+    const recordMs = Date.parse(outcome.timestamp);
+    const observedMs = Date.parse(outcome.observed_at);
+    // In the order they become known, and never before the record.
+    expect(observedMs).toBeGreaterThanOrEqual(previous);
+    previous = observedMs;
+    expect(observedMs).toBeGreaterThanOrEqual(recordMs);
+    if (outcome.churned) {
+      expect(outcome.next_order_at).toBeUndefined();
+      expect(observedMs - recordMs).toBe(Math.round(horizonDays * DAY_MS));
+    } else {
+      expect(outcome.next_order_at).toBe(outcome.observed_at);
+      expect(observedMs - recordMs).toBeLessThanOrEqual(Math.round(horizonDays * DAY_MS));
+    }
+    if (horizonDays === 90) expect(outcome.churned, key).toBe(record?.churned);
+  }
+}
+
+describe('delayed outcomes', () => {
+  it('drift: one per record, known at the next order or after 90 days, the record’s own verdict', async () => {
+    const { records, outcomes } = await run([
+      'drift',
+      '--kind',
+      'concept',
+      '--shape',
+      'sudden',
+      '--duration',
+      '20',
+      '--rate',
+      '300',
+      '--seed',
+      '5',
+    ]);
+    expect(records).toHaveLength(6000);
+    expect(outcomes).toHaveLength(6000);
+    expectOutcomesOf(records, outcomes, 90);
+    // Both kinds of outcome occur, and the early ones (an order) come in between.
+    const churned = outcomes.filter((o) => o.churned).length;
+    expect(churned).toBeGreaterThan(600);
+    expect(churned).toBeLessThan(5400);
+  });
+
+  it('lifecycle: each snapshot’s outcome is the journey’s own next order', async () => {
+    const { records, outcomes } = await run(['lifecycle', '--customers', '40', '--days', '140', '--seed', '3']);
+    expect(outcomes).toHaveLength(records.length);
+    expectOutcomesOf(records, outcomes, 90);
+    // A journey's outcome at day d that came from an order is that customer's next order: later
+    // snapshots of the same customer before that order point to the same one.
+    const bySnapshot = new Map(outcomes.map((o) => [`${o.customer_id}@${o.timestamp}`, o]));
+    for (const record of records) {
+      const later = records.find(
+        (r) => r.customer_id === record.customer_id && r.snapshot_day === (record.snapshot_day ?? 0) + 7,
+      );
+      const outcome = bySnapshot.get(`${record.customer_id}@${record.timestamp}`);
+      if (later === undefined || outcome?.next_order_at === undefined) continue;
+      if (Date.parse(outcome.next_order_at) > Date.parse(later.timestamp)) {
+        expect(bySnapshot.get(`${later.customer_id}@${later.timestamp}`)?.next_order_at).toBe(outcome.next_order_at);
+      }
+    }
+  });
+
+  it('--outcome-horizon 30: churn within 30 days; who churned in 90 churned in 30 too', async () => {
+    const args = ['stream', '--rate', '600', '--duration', '5', '--seed', '8'];
+    const long = await run(args);
+    const short = await run([...args, '--outcome-horizon', '30']);
+    expectOutcomesOf(short.records, short.outcomes, 30);
+    const shortOf = new Map(short.outcomes.map((o) => [o.customer_id, o]));
+    let more = 0;
+    for (const outcome of long.outcomes) {
+      const other = shortOf.get(outcome.customer_id);
+      if (outcome.churned) expect(other?.churned).toBe(true);
+      else if (other?.churned === true) more++;
+      else expect(other?.next_order_at).toBe(outcome.next_order_at); // the same next order
+    }
+    expect(more).toBeGreaterThan(0);
+  });
+
+  it('--label-missing 0.2: a seeded fifth never arrives, recorded in the manifest and the summary', async () => {
+    const dir = tempDir();
+    const args = [
+      'drift',
+      '--duration',
+      '10',
+      '--rate',
+      '1000',
+      '--seed',
+      '11',
+      '--label-missing',
+      '0.2',
+      '--manifest',
+      join(dir, 'manifest.json'),
+    ];
+    const first = await run(args);
+    const second = await run(args);
+    expect(second.outcomes).toEqual(first.outcomes); // deterministic
+    const withheld = 10_000 - first.outcomes.length;
+    // Binomial(10,000, 0.2): sd 40; ±5 sd.
+    expect(withheld).toBeGreaterThan(1800);
+    expect(withheld).toBeLessThan(2200);
+    expect(first.stderr).toContain(`withheld ${withheld} (--label-missing)`);
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as {
+      outcomes: { horizon_days: number; label_missing: number };
+    };
+    expect(manifest.outcomes).toEqual({ horizon_days: 90, label_missing: 0.2 });
+  });
+
+  it('CSV: a header and one row per outcome, next_order_at empty for churned customers', async () => {
+    const dir = tempDir();
+    const result = await runInProcess([
+      'stream',
+      '--rate',
+      '60',
+      '--duration',
+      '1',
+      '--fast',
+      '--seed',
+      '2',
+      '--start',
+      start,
+      '--output',
+      join(dir, 'r.jsonl'),
+      '--outcomes-output',
+      join(dir, 'o.csv'),
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const [header, ...rows] = readFileSync(join(dir, 'o.csv'), 'utf8').trimEnd().split('\n');
+    expect(header).toBe('customer_id,timestamp,observed_at,churned,next_order_at');
+    expect(rows).toHaveLength(60);
+    for (const row of rows) {
+      const [, , observed, churned, next] = row.split(',');
+      expect(churned === 'true' ? next : observed).toBe(churned === 'true' ? '' : next);
+    }
+  });
+
+  it('on the real clock, an outcome is written when its time comes on the run’s timeline, never before', async () => {
+    // 2 customers, a snapshot a week at 30 days a second; outcomes up to 20 days (0.67 s) later.
+    const dir = tempDir();
+    const child = spawn(
+      process.execPath,
+      [
+        binPath,
+        'lifecycle',
+        '--customers',
+        '2',
+        '--days',
+        '21',
+        '--speed',
+        '30',
+        '--seed',
+        '4',
+        '--outcome-horizon',
+        '20',
+        '--output',
+        join(dir, 'r.jsonl'),
+        '--outcomes-output',
+        join(dir, 'o.jsonl'),
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const seenAt: number[] = [];
+    const look = (): void => {
+      const files = readdirSync(dir);
+      const growing =
+        files.find((f) => f.startsWith('.o.jsonl.') && f.endsWith('.tmp')) ?? files.find((f) => f === 'o.jsonl');
+      if (growing === undefined) return;
+      let text: string;
+      try {
+        text = readFileSync(join(dir, growing), 'utf8');
+      } catch {
+        return;
+      }
+      while (seenAt.length < text.split('\n').length - 1) seenAt.push(Date.now());
+    };
+    const poll = setInterval(look, 10);
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    clearInterval(poll);
+    look();
+    expect(code, stderr).toBe(0);
+    const startMs = Date.parse(/--start (\S+)\)/.exec(stderr)?.[1] ?? '');
+    const outcomes = readLines<Outcome>(join(dir, 'o.jsonl'));
+    expect(outcomes).toHaveLength(8); // days 0, 7, 14, 21 of 2 customers
+    expect(seenAt).toHaveLength(8);
+    outcomes.forEach((outcome, i) => {
+      // Day d of the timeline is d / 30 s after the start.
+      const dueAt = startMs + ((Date.parse(outcome.observed_at) - startMs) / DAY_MS / 30) * 1000;
+      expect(seenAt[i] as number, `outcome ${i}`).toBeGreaterThanOrEqual(dueAt - 5);
+      expect((seenAt[i] as number) - dueAt, `outcome ${i}`).toBeLessThan(1000);
+    });
+    expect(stderr).toMatch(/outcomes: acknowledged 8, failed 0, withheld 0 \(--label-missing\), not yet known 0/);
+  });
+
+  it.each([
+    [['--label-missing', '0.1'], /^churn-datagen: --label-missing: needs --outcomes-output or --outcomes-topic/],
+    [
+      ['--outcomes-output', 'o.jsonl', '--outcome-horizon', '0'],
+      /^churn-datagen: --outcome-horizon: expected a number from/,
+    ],
+    [
+      ['--outcomes-output', 'o.jsonl', '--outcome-horizon', '91'],
+      /^churn-datagen: --outcome-horizon: expected a number from/,
+    ],
+    [
+      ['--outcomes-output', 'o.jsonl', '--label-missing', '1.5'],
+      /^churn-datagen: --label-missing: expected a number from 0 to 1/,
+    ],
+    [['--outcomes-output', 'o.parquet'], /^churn-datagen: --outcomes-output: expected a \.jsonl or \.csv file/],
+    [['--outcomes-output', 'o.jsonl', '--outcomes-topic', 't'], /^churn-datagen: --outcomes-output: give either/],
+    [['--outcomes-output', 'same.jsonl'], /^churn-datagen: --outcomes-output: same output as --output/],
+    [
+      ['--outcomes-output', '-', '--output', '-'],
+      /^churn-datagen: --outcomes-output: same output as --output \(stdout\)/,
+    ],
+  ])('bad input %j: one line naming the flag, exit 2, no file', async (extra, message) => {
+    const dir = tempDir();
+    const output = extra.includes('--output') ? [] : ['--output', join(dir, 'same.jsonl')];
+    const args = extra.map((arg) => (arg.endsWith('.jsonl') || arg.endsWith('.parquet') ? join(dir, arg) : arg));
+    const result = await runInProcess(['stream', '--rate', '60', '--duration', '1', '--fast', ...output, ...args]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
