@@ -10,16 +10,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  KafkaLinesSink,
-  KafkaRecordSink,
-  SyntheticDataGenerator,
-  encodeJsonObject,
-  runTimed,
-  sendBatch,
-  streamSource,
-  writeBatchParallel,
-} from '../dist/index.js';
+import { SyntheticDataGenerator, streamSource, writeBatchParallel } from '../dist/index.js';
+// Internals the benchmark measures piece by piece.
+import { encodeJsonObject } from '../dist/encoders/json.js';
+import { sendBatch } from '../dist/modes/batch.js';
+import { runTimed } from '../dist/modes/timed.js';
+import { KafkaLinesSink, KafkaRecordSink } from '../dist/sinks/kafka.js';
 
 const count = Number(process.env.BENCH_KAFKA_COUNT ?? 1_000_000);
 const rateSeconds = Number(process.env.BENCH_RATE_SECONDS ?? 60);
