@@ -1,6 +1,6 @@
 /**
  * Progress on stderr, only when stderr is a terminal (never in pipes, logs or with --quiet).
- * cli-progress is loaded only then (~12 ms of start-up otherwise).
+ * cli-progress is loaded only then, so other runs do not pay for loading it.
  */
 import type { Writable } from 'node:stream';
 

@@ -82,7 +82,7 @@ export const defaultOverlap = 0;
 
 /** `cust_00000042`: stable for a customer index, and sorts by index up to 10^8 customers. */
 export function customerIdOf(index: number): string {
-  // Zero-padding by adding 10^8 and dropping the leading 1 is several times cheaper than padStart.
+  // Zero-padding by adding 10^8 and dropping the leading 1 beats padStart (bench/micro.mjs: customer-id).
   return index < 1e8 ? `cust_${String(index + 1e8).slice(1)}` : `cust_${index}`;
 }
 

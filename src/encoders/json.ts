@@ -189,7 +189,7 @@ function outcomeText(r: CustomerRecord): string {
   return outcome + prediction;
 }
 
-/** Quoted JSON string; a character scan (cheaper than a regex per record) finds plain ASCII. */
+/** Quoted JSON string; plain ASCII (found by a character scan) goes as it is. */
 function jsonString(value: string): string {
   return isPlainAscii(value) ? `"${value}"` : JSON.stringify(value);
 }

@@ -5,13 +5,13 @@
  * with the worker's next task. Each worker works up to BUFFERS_PER_WORKER tasks ahead of the writer.
  *
  * Shared, not transferred: moving an ArrayBuffer to another thread detaches it, and once any
- * buffer has been detached V8 checks every typed-array and DataView access for it, which made
- * the workers' encoding ~20% slower than the same code on one thread.
+ * buffer has been detached V8 checks every typed-array and DataView access for it: a cost on
+ * every store the encoder makes.
  *
  * With `generateOnMainThread`, when the sink lends its memory (a file written with direct I/O),
  * the main thread is one of the N generators and N − 1 worker threads are started: it encodes its
  * tasks in place in the sink's memory (no copy). It starts at once and makes every task until a
- * worker has loaded (~0.1 s), so the workers' start-up costs the run little; then it takes a share
+ * worker has loaded, so the workers' start-up costs the run little; then it takes a share
  * of the tasks balanced by what they cost (see assignAhead). Otherwise (stdout, or Kafka, whose
  * producer needs the main thread) all N are workers, which take tasks at once.
  */
