@@ -16,7 +16,6 @@ export type { CustomerRecord, DriftPhase } from './core/schema.ts';
 export { recordFields } from './core/schema.ts';
 export type { RiskLevel, RiskMix } from './core/profiles.ts';
 export { riskLevels, defaultRiskMix } from './core/profiles.ts';
-export type { ChurnOutcome } from './core/outcome.ts';
 export { modelVersion } from './core/customer.ts';
 
 // Where records go.

@@ -5,7 +5,7 @@ import { defaultOutcomeHorizonDays } from '../core/outcome.ts';
 import { UsageError } from '../errors.ts';
 import type { OutcomeFormat } from '../sinks/outcomes.ts';
 import { checkDistinctOutputs } from './drift-flags.ts';
-import { parseBoundedNumber, parseUnitInterval } from './parse.ts';
+import { parsePositiveNumber, parseUnitInterval } from './parse.ts';
 
 export interface OutcomeFlags {
   outcomesOutput?: string;
@@ -52,7 +52,7 @@ export function parseOutcomeFlags(
   const horizonDays =
     flags.outcomeHorizon === undefined
       ? defaultOutcomeHorizonDays
-      : parseBoundedNumber('--outcome-horizon', flags.outcomeHorizon, 0.0001, defaultOutcomeHorizonDays);
+      : parsePositiveNumber('--outcome-horizon', flags.outcomeHorizon, { max: defaultOutcomeHorizonDays });
   const labelMissing = flags.labelMissing === undefined ? 0 : parseUnitInterval('--label-missing', flags.labelMissing);
   checkDistinctOutputs(flags);
   return {

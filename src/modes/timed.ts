@@ -6,6 +6,7 @@
 import type { CustomerRecord } from '../core/schema.ts';
 import type { Clock } from '../schedule/clock.ts';
 import { realClock } from '../schedule/clock.ts';
+import type { DueRange } from '../schedule/scheduler.ts';
 import { dueRanges } from '../schedule/scheduler.ts';
 import type { LatenessSummary } from '../schedule/lateness.ts';
 import { LatenessHistogram } from '../schedule/lateness.ts';
@@ -90,12 +91,32 @@ export async function runTimed(
   let lastReleaseAt = Number.NaN;
   let turnAt = performance.now();
   try {
-    for await (const range of dueRanges({
+    const ranges = dueRanges({
       intervalMs: source.intervalMs,
       count: source.count,
       clock,
       signal: options.signal,
-    })) {
+    });
+    let pendingRange = ranges.next();
+    /**
+     * The next due range; meanwhile, on the real clock, every outcome that falls due before it
+     * is written at its own time rather than with the next records.
+     */
+    const nextRange = async (): Promise<IteratorResult<DueRange, void>> => {
+      while (outcomes !== undefined && !clock.simulated) {
+        const due = outcomes.queue.nextDueOffsetMs;
+        if (due === undefined) break;
+        const stopSleeping = new AbortController();
+        const outcomeTime = clock.sleepUntil(started + due, stopSleeping.signal).then(() => undefined);
+        const first = await Promise.race([pendingRange, outcomeTime]);
+        stopSleeping.abort();
+        if (first !== undefined) return first;
+        await writeOutcomes(outcomes.queue.takeDue(clock.now() - started), outcomes.sink);
+      }
+      return pendingRange;
+    };
+    for (let next = await nextRange(); next.done !== true; next = await nextRange()) {
+      const range = next.value;
       const futures: RecordFuture[] | undefined = outcomes === undefined ? undefined : [];
       const records = source.recordsAt(range.from, range.to, futures);
       const releasedAt = clock.now();
@@ -113,13 +134,17 @@ export async function runTimed(
           lateness.record(range.lateMs - (k - range.from) * source.intervalMs);
       }
       options.onProgress?.({ generated, stats: sink.stats, elapsedMs: clock.now() - started, released: records });
-      if (sink.closedByReader) break;
+      if (sink.closedByReader) {
+        await ranges.return();
+        break;
+      }
       // On a simulated clock every await may resolve at once, which would keep signal handlers
       // (and other I/O callbacks) waiting until the run ends: give the event loop a turn regularly.
       if (clock.simulated && performance.now() - turnAt > eventLoopTurnMs) {
         await new Promise((resolve) => setImmediate(resolve));
         turnAt = performance.now();
       }
+      pendingRange = ranges.next();
     }
     if (outcomes !== undefined && !sink.closedByReader) {
       // The records are out; the timeline goes on until the last outcome is known.

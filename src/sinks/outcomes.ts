@@ -23,7 +23,6 @@ function encodeOutcomeCsv(outcome: ChurnOutcome): string {
 /** Outcomes as lines into a file or stdout; with `flushEachWrite` each write reaches the file at once. */
 export class OutcomeFileSink implements RecordSink<ChurnOutcome> {
   readonly description: string;
-  readonly closedByReader = false;
   readonly #sink: Sink;
   readonly #encode: (outcome: ChurnOutcome) => string;
   readonly #flushEachWrite: boolean;
@@ -42,6 +41,10 @@ export class OutcomeFileSink implements RecordSink<ChurnOutcome> {
 
   get stats(): DeliveryStats {
     return { sent: this.#sent, acknowledged: this.#written, failed: 0 };
+  }
+
+  get closedByReader(): boolean {
+    return this.#sink.closedByReader;
   }
 
   get followPath(): string | undefined {

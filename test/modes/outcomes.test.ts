@@ -77,6 +77,42 @@ function expectOutcomesOf(records: CustomerRecord[], outcomes: Outcome[], horizo
   }
 }
 
+/** Runs the CLI in real time, noting when each outcome line first appears in the growing file. */
+async function followOutcomes(args: string[]): Promise<{
+  code: number | null;
+  stderr: string;
+  outcomes: Outcome[];
+  seenAt: number[];
+}> {
+  const dir = tempDir();
+  const child = spawn(
+    process.execPath,
+    [binPath, ...args, '--output', join(dir, 'r.jsonl'), '--outcomes-output', join(dir, 'o.jsonl')],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const seenAt: number[] = [];
+  const look = (): void => {
+    const files = readdirSync(dir);
+    const growing =
+      files.find((f) => f.startsWith('.o.jsonl.') && f.endsWith('.tmp')) ?? files.find((f) => f === 'o.jsonl');
+    if (growing === undefined) return;
+    let text: string;
+    try {
+      text = readFileSync(join(dir, growing), 'utf8');
+    } catch {
+      return;
+    }
+    while (seenAt.length < text.split('\n').length - 1) seenAt.push(Date.now());
+  };
+  const poll = setInterval(look, 10);
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  clearInterval(poll);
+  look();
+  return { code, stderr, outcomes: code === 0 ? readLines<Outcome>(join(dir, 'o.jsonl')) : [], seenAt };
+}
+
 describe('delayed outcomes', () => {
   it('drift: one per record, known at the next order or after 90 days, the record’s own verdict', async () => {
     const { records, outcomes } = await run([
@@ -193,54 +229,47 @@ describe('delayed outcomes', () => {
     }
   });
 
+  it('a real-time stream: an outcome due between two records is written at its own time', async () => {
+    // Records at 0 and 3 s; a horizon of one second: the outcomes are due at 1 s and 4 s (or at an
+    // order before then), while the next record is still 2 s away.
+    const run = await followOutcomes([
+      'stream',
+      '--rate',
+      '20',
+      '--duration',
+      '0.1',
+      '--seed',
+      '6',
+      '--outcome-horizon',
+      String(1 / 86_400),
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.outcomes).toHaveLength(2);
+    run.outcomes.forEach((outcome, i) => {
+      const dueAt = Date.parse(outcome.observed_at); // event time is wall time in a real-time stream
+      expect(run.seenAt[i] as number, `outcome ${i}`).toBeGreaterThanOrEqual(dueAt - 5);
+      expect((run.seenAt[i] as number) - dueAt, `outcome ${i}`).toBeLessThan(500);
+    });
+  });
+
   it('on the real clock, an outcome is written when its time comes on the run’s timeline, never before', async () => {
     // 2 customers, a snapshot a week at 30 days a second; outcomes up to 20 days (0.67 s) later.
-    const dir = tempDir();
-    const child = spawn(
-      process.execPath,
-      [
-        binPath,
-        'lifecycle',
-        '--customers',
-        '2',
-        '--days',
-        '21',
-        '--speed',
-        '30',
-        '--seed',
-        '4',
-        '--outcome-horizon',
-        '20',
-        '--output',
-        join(dir, 'r.jsonl'),
-        '--outcomes-output',
-        join(dir, 'o.jsonl'),
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const seenAt: number[] = [];
-    const look = (): void => {
-      const files = readdirSync(dir);
-      const growing =
-        files.find((f) => f.startsWith('.o.jsonl.') && f.endsWith('.tmp')) ?? files.find((f) => f === 'o.jsonl');
-      if (growing === undefined) return;
-      let text: string;
-      try {
-        text = readFileSync(join(dir, growing), 'utf8');
-      } catch {
-        return;
-      }
-      while (seenAt.length < text.split('\n').length - 1) seenAt.push(Date.now());
-    };
-    const poll = setInterval(look, 10);
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    clearInterval(poll);
-    look();
-    expect(code, stderr).toBe(0);
+    const run = await followOutcomes([
+      'lifecycle',
+      '--customers',
+      '2',
+      '--days',
+      '21',
+      '--speed',
+      '30',
+      '--seed',
+      '4',
+      '--outcome-horizon',
+      '20',
+    ]);
+    const { stderr, seenAt, outcomes } = run;
+    expect(run.code, stderr).toBe(0);
     const startMs = Date.parse(/--start (\S+)\)/.exec(stderr)?.[1] ?? '');
-    const outcomes = readLines<Outcome>(join(dir, 'o.jsonl'));
     expect(outcomes).toHaveLength(8); // days 0, 7, 14, 21 of 2 customers
     expect(seenAt).toHaveLength(8);
     outcomes.forEach((outcome, i) => {
@@ -256,7 +285,7 @@ describe('delayed outcomes', () => {
     [['--label-missing', '0.1'], /^churn-datagen: --label-missing: needs --outcomes-output or --outcomes-topic/],
     [
       ['--outcomes-output', 'o.jsonl', '--outcome-horizon', '0'],
-      /^churn-datagen: --outcome-horizon: expected a number from/,
+      /^churn-datagen: --outcome-horizon: expected a positive number/,
     ],
     [
       ['--outcomes-output', 'o.jsonl', '--outcome-horizon', '91'],
