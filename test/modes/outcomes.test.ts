@@ -252,6 +252,44 @@ describe('delayed outcomes', () => {
     });
   });
 
+  it('Ctrl-C while outcomes are 90 days away: stops at once, publishes the files, counts them as not yet known', async () => {
+    const dir = tempDir();
+    const child = spawn(
+      process.execPath,
+      [
+        binPath,
+        'stream',
+        '--rate',
+        '600',
+        '--duration',
+        '0.05',
+        '--seed',
+        '7',
+        '--output',
+        join(dir, 'r.jsonl'),
+      ].concat(['--outcomes-output', join(dir, 'o.jsonl')]),
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // The 30 records take 3 s; the run then waits for outcomes due in 90 days.
+    while (!/the run goes on until the last one/.test(stderr)) await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    const stoppedAt = Date.now();
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(Date.now() - stoppedAt).toBeLessThan(2000);
+    expect(code, stderr).toBe(0);
+    expect(stderr).toMatch(/generated 30, acknowledged 30, failed 0/);
+    expect(stderr).toMatch(/outcomes: acknowledged \d+, failed 0, withheld 0 \(--label-missing\), not yet known \d+/);
+    const known = readFileSync(join(dir, 'o.jsonl'), 'utf8')
+      .split('\n')
+      .filter((line) => line !== '').length;
+    const pending = Number(/not yet known (\d+)/.exec(stderr)?.[1]);
+    expect(known + pending).toBe(30);
+    expect(readdirSync(dir).sort()).toEqual(['o.jsonl', 'r.jsonl']);
+  });
+
   it('on the real clock, an outcome is written when its time comes on the run’s timeline, never before', async () => {
     // 2 customers, a snapshot a week at 30 days a second; outcomes up to 20 days (0.67 s) later.
     const run = await followOutcomes([
