@@ -61,7 +61,7 @@ const cases = {
       ['character scan', time(5e6, (i) => scan(values[i % 5]))],
     ];
   },
-  // modes/encoded-output.ts: records joined into long strings before the UTF-8 copy.
+  // sinks/encoded-output.ts: records joined into long strings before the UTF-8 copy.
   'utf8-copy'() {
     const line = `${'{"customer_id":"cust_00000042","true_risk_level":"low",'.repeat(8)}}\n`;
     const encoder = new TextEncoder();

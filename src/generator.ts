@@ -12,7 +12,7 @@ import { defaultRiskMix, normaliseRiskMix, riskLevels } from './core/profiles.ts
 import { simulateLifecycle } from './core/lifecycle.ts';
 import { CounterRng } from './core/random.ts';
 import type { CustomerRecord } from './core/schema.ts';
-import { maxEventTimeMs, minEventTimeMs } from './core/time.ts';
+import { checkGeneratorOptions, checkIndex, toEpochMs } from './options/validate.ts';
 import { DatagenError } from './errors.ts';
 
 export interface GeneratorOptions {
@@ -66,23 +66,15 @@ export class SyntheticDataGenerator {
 
   /** @throws {DatagenError} INVALID_ARGUMENT for a bad seed, mix, overlap, start or interval. */
   constructor(options: GeneratorOptions = {}) {
+    checkGeneratorOptions(options);
     this.seed = options.seed ?? randomSeed();
-    assertSeed(this.seed);
     this.#mix = normaliseRiskMix(options.riskDistribution ?? defaultRiskMix);
     this.#overlap = options.overlap ?? defaultOverlap;
     this.#withOutcome = options.withOutcome === true;
     this.#withPrediction = options.withPrediction === true;
-    assertUnitInterval('overlap', this.#overlap);
     this.#startMs = options.start === undefined ? undefined : toEpochMs(options.start);
     this.#intervalMs = options.intervalMs ?? defaultIntervalMs;
-    if (!Number.isFinite(this.#intervalMs) || this.#intervalMs < 0) {
-      throw new DatagenError(
-        'INVALID_ARGUMENT',
-        `intervalMs must be a non-negative number, got ${String(options.intervalMs)}.`,
-      );
-    }
     this.#nextIndex = options.firstIndex ?? 0;
-    assertIndex('firstIndex', this.#nextIndex);
     this.#now = options.now ?? Date.now;
   }
 
@@ -133,7 +125,7 @@ export class SyntheticDataGenerator {
    * @throws {DatagenError} INVALID_ARGUMENT if count is not a non-negative integer.
    */
   *customers(count: number, riskDistribution?: RiskMix): Generator<CustomerRecord, void, undefined> {
-    assertIndex('count', count);
+    checkIndex('count', count);
     const params: GenerationParams = {
       mix: riskDistribution === undefined ? this.#mix : normaliseRiskMix(riskDistribution),
       drift: this.#drift,
@@ -175,34 +167,4 @@ export class SyntheticDataGenerator {
 /** A fresh random seed in [0, 2^32). */
 export function randomSeed(): number {
   return crypto.getRandomValues(new Uint32Array(1))[0] ?? 0;
-}
-
-function assertSeed(seed: number): void {
-  if (!Number.isSafeInteger(seed) || seed < 0) {
-    throw new DatagenError(
-      'INVALID_ARGUMENT',
-      `Seed must be a non-negative integer up to 2^53 - 1, got ${String(seed)}.`,
-    );
-  }
-}
-
-function assertIndex(name: string, value: number): void {
-  if (!Number.isSafeInteger(value) || value < 0) {
-    throw new DatagenError('INVALID_ARGUMENT', `${name} must be a non-negative integer, got ${String(value)}.`);
-  }
-}
-
-function assertUnitInterval(name: string, value: number): void {
-  if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
-    throw new DatagenError('INVALID_ARGUMENT', `${name} must be a number from 0 to 1, got ${String(value)}.`);
-  }
-}
-
-/** Epoch milliseconds of a start time; years 1970–9999. */
-export function toEpochMs(start: Date | number | string): number {
-  const ms = start instanceof Date ? start.getTime() : typeof start === 'number' ? start : Date.parse(start);
-  if (!Number.isInteger(ms) || ms < minEventTimeMs || ms > maxEventTimeMs) {
-    throw new DatagenError('INVALID_ARGUMENT', `start must be a time between 1970 and 9999, got ${String(start)}.`);
-  }
-  return ms;
 }

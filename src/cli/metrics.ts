@@ -1,6 +1,6 @@
 /** --metrics-port / --metrics-host: serve a run's Prometheus metrics while it runs. */
 import { isIP } from 'node:net';
-import type { RecordObserver } from '../modes/encoded-output.ts';
+import type { RecordObserver } from '../sinks/encoded-output.ts';
 import { UsageError } from '../errors.ts';
 import type { MetricsServer } from '../metrics/metrics.ts';
 import { RunMetrics, startMetricsServer } from '../metrics/metrics.ts';

@@ -11,7 +11,7 @@ import { ParquetRecordSink } from '../sinks/parquet.ts';
 import { DatagenError, UsageError } from '../errors.ts';
 import { maxEventTimeMs } from '../core/time.ts';
 import { randomSeed } from '../generator.ts';
-import { EncodedOutput } from '../modes/encoded-output.ts';
+import { EncodedOutput } from '../sinks/encoded-output.ts';
 import { FileSink } from '../sinks/file.ts';
 import { compressionCodecs, defaultDeliveryTimeoutMs, KafkaRecordSink } from '../sinks/kafka.ts';
 import type { CompressionCodec } from '../sinks/kafka.ts';

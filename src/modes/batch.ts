@@ -11,15 +11,16 @@ import type { RiskMix } from '../core/profiles.ts';
 import { CounterRng } from '../core/random.ts';
 import type { Shard } from '../core/shard.ts';
 import { globalIndex, shardSize, wholeShard } from '../core/shard.ts';
-import { defaultIntervalMs, toEpochMs } from '../generator.ts';
+import { defaultIntervalMs } from '../generator.ts';
+import { checkBatchOptions, toEpochMs } from '../options/validate.ts';
 import type { CustomerRecord } from '../core/schema.ts';
 import type { Drift } from '../core/drift.ts';
 import type { OptionalField, OutputFormat } from '../encoders/index.ts';
 import { createEncoder } from '../encoders/index.ts';
 import type { DeliveryStats, RecordSink } from '../sinks/record-sink.ts';
 import type { Sink } from '../sinks/types.ts';
-import { EncodedOutput, EventLoopTurns, writeEach } from './encoded-output.ts';
-import type { RecordObserver } from './encoded-output.ts';
+import { EncodedOutput, EventLoopTurns, writeEach } from '../sinks/encoded-output.ts';
+import type { RecordObserver } from '../sinks/encoded-output.ts';
 
 export interface BatchOptions {
   count: number;
@@ -87,7 +88,9 @@ export class BatchGenerator {
   readonly #params: GenerationParams;
   readonly #rng = new CounterRng();
 
+  /** @throws {DatagenError} INVALID_ARGUMENT for bad options (checkBatchOptions). */
   constructor(options: BatchOptions) {
+    checkBatchOptions(options);
     this.#options = options;
     this.#shard = options.shard ?? wholeShard;
     this.#startMs = toEpochMs(options.start);

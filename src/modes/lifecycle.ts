@@ -9,7 +9,7 @@ import { CustomerJourney, snapshotDays, snapshotIntervalDays } from '../core/lif
 import type { CustomerRecord } from '../core/schema.ts';
 import type { Shard } from '../core/shard.ts';
 import { globalIndex, shardSize, wholeShard } from '../core/shard.ts';
-import { DatagenError } from '../errors.ts';
+import { checkLifecycleOptions } from '../options/validate.ts';
 import type { TimedSource } from './timed.ts';
 
 export interface LifecycleOptions {
@@ -36,14 +36,10 @@ export const lifecycleDefaults = { customers: 10, days: 180, speed: 60 } as cons
 
 /** The lifecycle as a timed source; record k is snapshot ⌊k / N⌋ of the shard's customer k mod N. */
 export function lifecycleSource(options: LifecycleOptions): TimedSource {
+  checkLifecycleOptions(options);
   const customers = options.customers ?? lifecycleDefaults.customers;
   const days = options.days ?? lifecycleDefaults.days;
   const speed = options.speed ?? lifecycleDefaults.speed;
-  if (!Number.isSafeInteger(customers) || customers <= 0)
-    throw new DatagenError('INVALID_ARGUMENT', `customers must be a positive integer, got ${customers}.`);
-  if (!Number.isSafeInteger(days) || days < 0)
-    throw new DatagenError('INVALID_ARGUMENT', `days must be a non-negative integer, got ${days}.`);
-  if (!(speed > 0)) throw new DatagenError('INVALID_ARGUMENT', `speed must be a positive number, got ${speed}.`);
   const shard = options.shard ?? wholeShard;
   // Journeys are made on first use, inside the scheduler's batches, so a signal is seen while a
   // large run is still starting up.

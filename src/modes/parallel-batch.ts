@@ -15,6 +15,8 @@
  * of the tasks balanced by what they cost (see assignAhead). Otherwise (stdout, or Kafka, whose
  * producer needs the main thread) all N are workers, which take tasks at once.
  */
+import { DatagenError } from '../errors.ts';
+import { checkBatchOptions } from '../options/validate.ts';
 import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -41,13 +43,16 @@ const BYTES_PER_RECORD = 1024;
 /** Sink memory a main-thread task asks for: room for a task of typical records (others overflow into a copy). */
 const MAIN_TASK_BYTES = 2 << 20;
 /**
- * Tasks a worker may have done ahead of the writer: smooths out momentary differences in speed.
- * With 4, each thread still waited for the other ~3% of the time (10M records); with 8, ~1%.
+ * Tasks a worker may have done ahead of the writer: smooths out momentary differences in speed
+ * (fewer left the threads waiting for each other more often: npm run bench:scale).
  */
 const BUFFERS_PER_WORKER = 8;
 
 export async function writeBatchParallel(options: ParallelBatchOptions): Promise<BatchResult> {
   const { sink, signal, workers: workerCount } = options;
+  checkBatchOptions(options);
+  if (!(Number.isSafeInteger(workerCount) && workerCount >= 1))
+    throw new DatagenError('INVALID_ARGUMENT', `workers must be a positive integer, got ${String(workerCount)}.`);
   const total = batchSize(options);
   const taskSize = options.taskSize ?? 2048;
   const tasks = Math.ceil(total / taskSize);

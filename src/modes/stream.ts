@@ -16,6 +16,7 @@ import type { Shard } from '../core/shard.ts';
 import { globalIndex, shardSize, wholeShard } from '../core/shard.ts';
 import type { CustomerRecord } from '../core/schema.ts';
 import { DatagenError } from '../errors.ts';
+import { checkStreamOptions } from '../options/validate.ts';
 import type { TimedSource } from './timed.ts';
 
 export interface StreamOptions {
@@ -55,12 +56,9 @@ export const defaultRatePerMinute = 60;
 export function streamSource(
   options: StreamOptions,
 ): TimedSource & { recordAt(k: number): CustomerRecord; readonly schedule: DriftSchedule | undefined } {
+  checkStreamOptions(options);
   const rate = options.ratePerMinute ?? defaultRatePerMinute;
-  if (!(rate > 0) || !Number.isFinite(rate))
-    throw new DatagenError('INVALID_ARGUMENT', `ratePerMinute must be a positive number, got ${String(rate)}.`);
   const duration = options.durationMinutes;
-  if (duration !== undefined && !(duration > 0))
-    throw new DatagenError('INVALID_ARGUMENT', `durationMinutes must be a positive number, got ${String(duration)}.`);
   const intervalMs = 60_000 / rate;
   // Records due strictly before the end: k × interval < duration.
   const count = duration === undefined ? Infinity : Math.max(1, Math.ceil(rate * duration - 1e-9));

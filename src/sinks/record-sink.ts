@@ -3,7 +3,7 @@
  * accounts for their delivery. Kafka implements it directly; files and stdout through an encoder.
  */
 import type { CustomerRecord } from '../core/schema.ts';
-import type { EncodedOutput } from '../modes/encoded-output.ts';
+import type { EncodedOutput } from './encoded-output.ts';
 
 export interface DeliveryStats {
   /** Records handed to the destination. */

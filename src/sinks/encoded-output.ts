@@ -6,7 +6,7 @@
  */
 import type { CustomerRecord } from '../core/schema.ts';
 import type { RecordEncoder } from '../encoders/index.ts';
-import type { Sink } from '../sinks/types.ts';
+import type { Sink } from './types.ts';
 import { ByteWriter } from '../encoders/byte-writer.ts';
 import { maxFieldsBytes } from '../encoders/json.ts';
 import type { CustomerFields } from '../core/customer.ts';
