@@ -1,7 +1,7 @@
 /**
  * A single Apache Kafka node killed (kill -9) and started again on the same port and data
- * directory: for a moment mid-stream, and for 20 s mid-stream (and a run started meanwhile). What the
- * tool acknowledged must all be there; with the broker back in time, nothing is lost.
+ * directory: for a moment mid-stream, for 20 s mid-stream (and a run started meanwhile) and for
+ * 60 s. What the tool acknowledged must all be there; with the broker back in time, nothing is lost.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -119,4 +119,19 @@ describe('a single Kafka node killed and restarted', () => {
     const messages = await consumeAll(kafka.internal, topic);
     expectNothingLost(messages, await expectedLines(flags));
   }, 120_000);
+  it('down for 60 s mid-stream, within the delivery timeout: the run waits it out and delivers everything, exit 0', async () => {
+    // 200 records/s for 72 s; the broker is away from 3 s to 63 s, under the 120 s delivery timeout.
+    const flags = ['--rate', '12000', '--duration', '1.2', '--seed', '33', '--start', start];
+    const { result, topic } = await streamThrough(flags, async () => {
+      await sleep(3000);
+      await kafka.kill(1);
+      await sleep(60_000);
+      await kafka.restart(1);
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(summaryOf(result.stderr)).toEqual({ generated: 14_400, acknowledged: 14_400, failed: 0 });
+    expect(result.stderr).toMatch(/sent \d+ acknowledged \d+ failed 0/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expectNothingLost(await consumeAll(kafka.internal, topic), await expectedLines(flags));
+  }, 180_000);
 });

@@ -5,11 +5,11 @@
  * Then what Kafka refuses: a topic that does not exist, a principal without WRITE, a message over
  * the topic's max.message.bytes.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runChild, tempDir } from '../support/cli.ts';
+import { binPath, runChild, tempDir } from '../support/cli.ts';
 import type { KafkaCluster } from '../support/kafka-cluster.ts';
 import { consumeAll, startKafka } from '../support/kafka-cluster.ts';
 
@@ -169,6 +169,40 @@ describe('a secured Kafka, credentials from the environment', () => {
     expect(await consumeAll(kafka.internal, topic)).toHaveLength(delivered);
   });
 
+  it('a stream with --verbose and --metrics-port: the password is in neither the output nor the metrics', async () => {
+    const password = users.writer.scram;
+    const child = spawn(
+      process.execPath,
+      [binPath, 'stream', '--rate', '600', '--duration', '0.05', '--kafka-servers', kafka.listeners.SASL!].concat([
+        '--topic',
+        topic,
+        '--metrics-port',
+        '0',
+        '--log-format',
+        'json',
+        '--verbose',
+      ]),
+      { env: { ...process.env, ...sasl('SCRAM-SHA-512', 'writer', password) }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    while (!/"metricsUrl":"[^"]+"/.test(output)) await new Promise((resolve) => setTimeout(resolve, 20));
+    const url = /"metricsUrl":"([^"]+)"/.exec(output)?.[1] ?? '';
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // mid-run, records acknowledged
+    const metrics = await (await fetch(url)).text();
+    expect(metrics).toMatch(/churn_datagen_/);
+    expect(await closed, output).toBe(0);
+    expect(output).toMatch(/"generated":30,"sent":30,"acknowledged":30,"failed":0/);
+    for (const text of [metrics, output]) {
+      expect(text).not.toContain(password);
+      expect(text).not.toContain(encodeURIComponent(password));
+    }
+    delivered += 30;
+    expect(await consumeAll(kafka.internal, topic)).toHaveLength(delivered);
+  });
+
   it('SSL, the broker certificate checked against a CA file', async () => {
     const result = await sendBatch(kafka.listeners.TLS!, {
       KAFKA_SECURITY_PROTOCOL: 'SSL',
@@ -191,7 +225,7 @@ describe('what Kafka refuses', () => {
     expect(result.stderr).toMatch(
       /producing to 'secured' failed: .*authorization failed|topic 'secured'.*\n.*records were not delivered \(.*authorization failed/i,
     );
-    expect(await consumeAll(kafka.internal, topic)).toHaveLength(900);
+    expect(await consumeAll(kafka.internal, topic)).toHaveLength(930); // what the runs above delivered
     expect(result.stderr).not.toContain(users.reader.scram);
   });
 
