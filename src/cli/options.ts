@@ -258,8 +258,9 @@ export function unconfirmedMessage(unconfirmed: number): string {
 }
 
 /** Tells the user, once, that the run is waiting for the verdict on records in flight. */
-export function announceWaiting(sink: KafkaRecordSink, logger: Logger): void {
-  sink.onWaiting = (inFlight, waitMs) => {
+export function announceWaiting(sink: RecordSink<unknown>, logger: Logger): void {
+  if (sink.delivery === undefined) return;
+  sink.delivery.onWaiting = (inFlight, waitMs) => {
     logger.info(
       `waiting up to ${Math.ceil(waitMs / 1000)} s for the broker to acknowledge ${inFlight} records in flight; Ctrl-C again stops waiting`,
     );

@@ -8,7 +8,6 @@ import type { OptionalField } from '../encoders/index.ts';
 import { runTimed } from '../modes/timed.ts';
 import type { TimedProgress, TimedSource } from '../modes/timed.ts';
 import { realClock, SimulatedClock } from '../schedule/clock.ts';
-import { KafkaRecordSink } from '../sinks/kafka.ts';
 import type { CliIo } from './io.ts';
 import { exitCodes } from './io.ts';
 import type { Logger } from './log.ts';
@@ -89,10 +88,10 @@ export async function runTimedCommand(options: TimedCommandOptions, io: CliIo): 
   if (options.manifest !== undefined) logger.info(`drift manifest written to ${options.manifest.path}`);
   active?.metrics.setAskedRate(options.askedPerMinute);
   if (options.schedule !== undefined) active?.metrics.followDrift(options.schedule);
-  if (active !== undefined && sink instanceof KafkaRecordSink) {
-    sink.onAcknowledged = (latencyMs) => active.metrics.observeSendLatency(latencyMs);
+  if (active !== undefined && sink.delivery !== undefined) {
+    sink.delivery.onAcknowledged = (latencyMs) => active.metrics.observeSendLatency(latencyMs);
   }
-  for (const kafka of [sink, controlSink]) if (kafka instanceof KafkaRecordSink) announceWaiting(kafka, logger);
+  for (const output of [sink, controlSink, outcomeSink]) if (output !== undefined) announceWaiting(output, logger);
   const outcomeQueue = outcomeSink === undefined ? undefined : outcomeQueueOf(options);
   if (outcomeQueue !== undefined && !fast) announceOutcomeWait(options, logger);
 
@@ -171,8 +170,7 @@ export async function runTimedCommand(options: TimedCommandOptions, io: CliIo): 
   );
   if (failed > 0) {
     const failing = stats.failed > 0 ? sink : (controlStats?.failed ?? 0) > 0 ? controlSink : outcomeSink;
-    const reason =
-      failing instanceof KafkaRecordSink || failing instanceof OutcomeKafkaSink ? failing.lastError : 'write error';
+    const reason = failing?.delivery === undefined ? 'write error' : failing.delivery.lastError;
     logger.error(undeliveredMessage(failed, reason, flags));
   }
   if (unconfirmed > 0) logger.error(unconfirmedMessage(unconfirmed));

@@ -13,7 +13,7 @@ import type { CustomerRecord } from '../core/schema.ts';
 import { encodeJsonObject } from '../encoders/json.ts';
 import { formatProgress } from '../encoders/number-format.ts';
 import { DatagenError } from '../errors.ts';
-import type { DeliveryStats, RecordSink } from './record-sink.ts';
+import type { DeliveryReports, DeliveryStats, RecordSink } from './record-sink.ts';
 import type { Sink } from './types.ts';
 
 export const compressionCodecs = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
@@ -160,7 +160,8 @@ export function verdictWaitMs(deliveryTimeoutMs: number): number {
   return deliveryTimeoutMs + requestTimeoutMs(deliveryTimeoutMs) + 5_000;
 }
 
-export class KafkaRecordSink implements RecordSink {
+export class KafkaRecordSink implements RecordSink, DeliveryReports {
+  readonly delivery: DeliveryReports = this;
   readonly description: string;
   readonly closedByReader = false;
   readonly #producer: NativeProducer;

@@ -5,7 +5,7 @@
 import type { ChurnOutcome } from '../core/outcome.ts';
 import { outcomeFieldNames } from '../core/outcome.ts';
 import type { KafkaRecordSink } from './kafka.ts';
-import type { DeliveryStats, RecordSink } from './record-sink.ts';
+import type { DeliveryReports, DeliveryStats, RecordSink } from './record-sink.ts';
 import type { Sink } from './types.ts';
 
 export type OutcomeFormat = 'jsonl' | 'csv';
@@ -117,9 +117,8 @@ export class OutcomeKafkaSink implements RecordSink<ChurnOutcome> {
     return this.#kafka.stats;
   }
 
-  /** Why outcomes failed, as the client reported it. */
-  get lastError(): string | undefined {
-    return this.#kafka.lastError;
+  get delivery(): DeliveryReports {
+    return this.#kafka;
   }
 
   async write(outcomes: readonly ChurnOutcome[]): Promise<void> {

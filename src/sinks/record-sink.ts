@@ -14,8 +14,23 @@ export interface DeliveryStats {
   failed: number;
 }
 
+/**
+ * What a destination that confirms delivery itself (Kafka) reports beyond the counts. Files and
+ * stdout have none: a record is delivered once written.
+ */
+export interface DeliveryReports {
+  /** Why records failed, as the destination said (else its last complaint). */
+  readonly lastError: string | undefined;
+  /** Called with each record's latency from sending to acknowledgement, in ms. */
+  onAcknowledged: ((latencyMs: number) => void) | undefined;
+  /** Called once when close() or settle() has waited a second for records in flight. */
+  onWaiting: ((inFlight: number, waitMs: number) => void) | undefined;
+}
+
 export interface RecordSink<T = CustomerRecord> {
   readonly description: string;
+  /** Present where the destination confirms delivery itself. */
+  readonly delivery?: DeliveryReports | undefined;
   /** Takes records, waiting when the destination applies backpressure. */
   write(records: readonly T[]): Promise<void>;
   /** Delivers what is in flight and releases the destination; returns the final accounting. */
