@@ -2,8 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Tests that need more than Node: a Kafka broker (librdkafka's mock cluster or Apache Kafka), a
- * browser, a packed install, or the Python packages of .venv-ci. `npm test` runs the rest (the
- * `fast` project); `npm run test:integration` runs these; .ci/run runs both.
+ * browser, a packed install, or Python (.venv-ci's packages, Debian's pandas and SciPy).
+ * `npm test` runs the rest (the `fast` project); `npm run test:integration` runs these; .ci/run
+ * runs both.
  */
 const integration = [
   'test/kafka/**/*.test.ts',
@@ -15,6 +16,9 @@ const integration = [
   'test/model/**/*.test.ts',
   'test/monitors/**/*.test.ts',
   'test/sinks/parquet.test.ts',
+  // read back by Python (json, csv, pandas, SciPy)
+  'test/encoders/encoders.test.ts',
+  'test/report/statistics.test.ts',
 ];
 
 export default defineConfig({

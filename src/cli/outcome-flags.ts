@@ -64,7 +64,8 @@ export function parseOutcomeFlags(
 }
 
 function outcomeFormat(output: string): OutcomeFormat {
-  if (output === '-' || output.endsWith('.jsonl') || output.endsWith('.ndjson')) return 'jsonl';
-  if (output.endsWith('.csv')) return 'csv';
+  const name = output.toLowerCase();
+  if (output === '-' || name.endsWith('.jsonl') || name.endsWith('.ndjson')) return 'jsonl';
+  if (name.endsWith('.csv')) return 'csv';
   throw new UsageError(`--outcomes-output: expected a .jsonl or .csv file, or - for stdout, got '${output}'`);
 }

@@ -221,10 +221,10 @@ function announceOutcomeWait(options: TimedCommandOptions, logger: Logger): void
     : Infinity;
   const lastOutcomeMs = last + source.dueOffsetOfEvent(horizonMs) - source.dueOffsetOfEvent(0);
   const end = Number.isFinite(lastOutcomeMs)
-    ? `after the last one, at ${formatIsoTimestamp(Math.round(Date.now() + lastOutcomeMs))}`
-    : 'when stopped';
+    ? `ends at ${formatIsoTimestamp(Math.round(Date.now() + lastOutcomeMs))}`
+    : 'runs until stopped';
   logger.info(
-    `outcomes are known up to ${outcomes.rules.horizonDays} days after each record; the run goes on until the last one and ends ${end} (Ctrl-C stops earlier; --fast simulates it all at once)`,
+    `outcomes are known up to ${outcomes.rules.horizonDays} days after each record; the run goes on until the last one is known and ${end} (Ctrl-C stops earlier; --fast simulates it all at once)`,
   );
 }
 

@@ -35,27 +35,29 @@ export const defaultOutcomeHorizonDays = churnHorizonDays;
 
 const MS_PER_DAY = 86_400_000;
 
-/** The outcome of a record and when it is known (epoch ms). */
-export function outcomeOf(
-  customerId: string,
+/** When a record's outcome is known (epoch ms) and what it is. */
+export function settleOutcome(
   eventMs: number,
   nextOrderDays: number,
   horizonDays: number,
-): { outcome: ChurnOutcome; observedAtMs: number } {
+): { observedAtMs: number; churned: boolean } {
+  if (nextOrderDays <= horizonDays)
+    return { observedAtMs: eventMs + Math.round(nextOrderDays * MS_PER_DAY), churned: false };
+  return { observedAtMs: eventMs + Math.round(horizonDays * MS_PER_DAY), churned: true };
+}
+
+/** The outcome message. */
+export function outcomeMessage(
+  customerId: string,
+  eventMs: number,
+  observedAtMs: number,
+  churned: boolean,
+): ChurnOutcome {
+  const observedAt = formatIsoTimestamp(observedAtMs);
   const timestamp = formatIsoTimestamp(eventMs);
-  if (nextOrderDays <= horizonDays) {
-    const observedAtMs = eventMs + Math.round(nextOrderDays * MS_PER_DAY);
-    const at = formatIsoTimestamp(observedAtMs);
-    return {
-      outcome: { customer_id: customerId, timestamp, observed_at: at, churned: false, next_order_at: at },
-      observedAtMs,
-    };
-  }
-  const observedAtMs = eventMs + Math.round(horizonDays * MS_PER_DAY);
-  return {
-    outcome: { customer_id: customerId, timestamp, observed_at: formatIsoTimestamp(observedAtMs), churned: true },
-    observedAtMs,
-  };
+  return churned
+    ? { customer_id: customerId, timestamp, observed_at: observedAt, churned }
+    : { customer_id: customerId, timestamp, observed_at: observedAt, churned, next_order_at: observedAt };
 }
 
 /** Whether the outcome of record `index` (the run's global record index) never arrives. */

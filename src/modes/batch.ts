@@ -16,7 +16,8 @@ import { checkBatchOptions, toEpochMs } from '../options/validate.ts';
 import type { CustomerRecord } from '../core/schema.ts';
 import type { Drift } from '../core/drift.ts';
 import type { OptionalField, OutputFormat } from '../encoders/index.ts';
-import { createEncoder } from '../encoders/index.ts';
+import { createEncoder, outputFormats } from '../encoders/index.ts';
+import { DatagenError } from '../errors.ts';
 import type { DeliveryStats, RecordSink } from '../sinks/record-sink.ts';
 import type { Sink } from '../sinks/types.ts';
 import { EncodedOutput, EventLoopTurns, writeEach } from '../sinks/encoded-output.ts';
@@ -122,12 +123,16 @@ export class BatchGenerator {
  * The batch's records at positions [from, to) of this shard, lazily (constant memory). Position p
  * is customer index shard.index + p × shard.count, stamped start + index × intervalMs.
  */
-export function* batchRecords(
+export function batchRecords(
   options: BatchOptions,
   from = 0,
   to = batchSize(options),
 ): Generator<CustomerRecord, void, undefined> {
-  const generator = new BatchGenerator(options);
+  // Checked here, at the call, rather than at the first record.
+  return recordsOf(new BatchGenerator(options), from, to);
+}
+
+function* recordsOf(generator: BatchGenerator, from: number, to: number): Generator<CustomerRecord, void, undefined> {
   for (let position = from; position < to; position++) {
     generator.generate(position);
     yield generator.record();
@@ -140,6 +145,7 @@ export function* batchRecords(
  */
 export async function writeBatch(options: WriteBatchOptions): Promise<BatchResult> {
   const { sink, observe } = options;
+  await checkWriteOptions(options);
   const output = new EncodedOutput(
     createEncoder(options.format, batchOptionalFields(options)),
     sink,
@@ -223,4 +229,29 @@ export async function sendBatch(options: SendBatchOptions): Promise<SendBatchRes
   const stats = await sink.close();
   options.onProgress?.(generated);
   return { generated, stats, interrupted };
+}
+
+/**
+ * The options of a batch written to a sink: on bad options the sink is aborted (a file's
+ * temporary copy goes) before the error is thrown.
+ */
+export async function checkWriteOptions(
+  options: WriteBatchOptions & { workers?: number; taskSize?: number },
+): Promise<void> {
+  try {
+    checkBatchOptions(options);
+    if (!outputFormats.includes(options.format))
+      throw new DatagenError(
+        'INVALID_ARGUMENT',
+        `format must be one of ${outputFormats.join(', ')}, got ${options.format as string}.`,
+      );
+    for (const name of ['chunkBytes', 'workers', 'taskSize'] as const) {
+      const value = options[name];
+      if (value !== undefined && !(Number.isSafeInteger(value) && value >= 1))
+        throw new DatagenError('INVALID_ARGUMENT', `${name} must be a positive integer, got ${String(value)}.`);
+    }
+  } catch (error) {
+    await options.sink.abort();
+    throw error;
+  }
 }

@@ -1,10 +1,11 @@
 /**
  * The delayed outcome stream of a timed run: each released record's outcome waits here until the
- * run's timeline reaches the time it becomes known, then goes out in that order (ties in record
- * order), so a run replays identically on the real and the simulated clock.
+ * run's timeline reaches the time it becomes known (never before its record's slot), then goes out
+ * in that order (ties in record order), so a run replays identically on the real and the simulated
+ * clock.
  */
 import type { ChurnOutcome, OutcomeRules } from '../core/outcome.ts';
-import { isLabelMissing, outcomeOf } from '../core/outcome.ts';
+import { isLabelMissing, outcomeMessage, settleOutcome } from '../core/outcome.ts';
 import { CounterRng } from '../core/random.ts';
 import type { CustomerRecord } from '../core/schema.ts';
 
@@ -16,10 +17,14 @@ export interface RecordFuture {
   nextOrderDays: number;
 }
 
+/** A queued outcome, compact: its text is made when it goes out. */
 interface Pending {
   dueOffsetMs: number;
   order: number;
-  outcome: ChurnOutcome;
+  customerId: string;
+  eventMs: number;
+  observedAtMs: number;
+  churned: boolean;
 }
 
 export class OutcomeQueue {
@@ -38,8 +43,14 @@ export class OutcomeQueue {
     this.#dueOffsetOf = dueOffsetOf;
   }
 
-  /** Queues the outcomes of released records (futures[i] belongs to records[i]). */
-  add(records: readonly CustomerRecord[], futures: readonly RecordFuture[]): void {
+  /**
+   * Queues the outcomes of released records (futures[i] belongs to records[i], scheduled
+   * slotsMs[i] after the start). An outcome is due when its time comes on the timeline, but never
+   * before its record's slot: a lifecycle snapshot goes out during the week after its day, and an
+   * order in that week is known only once the snapshot is out. Slots, not release times, keep
+   * the order the same on every clock.
+   */
+  add(records: readonly CustomerRecord[], futures: readonly RecordFuture[], slotsMs: (i: number) => number): void {
     for (let i = 0; i < records.length; i++) {
       const record = records[i] as CustomerRecord;
       const future = futures[i] as RecordFuture;
@@ -48,13 +59,15 @@ export class OutcomeQueue {
         continue;
       }
       const eventMs = Date.parse(record.timestamp);
-      const { outcome, observedAtMs } = outcomeOf(
-        record.customer_id,
+      const { observedAtMs, churned } = settleOutcome(eventMs, future.nextOrderDays, this.#rules.horizonDays);
+      this.#push({
+        dueOffsetMs: Math.max(this.#dueOffsetOf(observedAtMs), slotsMs(i)),
+        order: this.#order++,
+        customerId: record.customer_id,
         eventMs,
-        future.nextOrderDays,
-        this.#rules.horizonDays,
-      );
-      this.#push({ dueOffsetMs: this.#dueOffsetOf(observedAtMs), order: this.#order++, outcome });
+        observedAtMs,
+        churned,
+      });
     }
   }
 
@@ -68,10 +81,15 @@ export class OutcomeQueue {
     return this.#heap[0]?.dueOffsetMs;
   }
 
-  /** Removes and returns, in order, every outcome due by `offsetMs`. */
-  takeDue(offsetMs: number): ChurnOutcome[] {
+  /** Removes and returns, in order, every outcome due by `offsetMs` (before it, with `strictly`). */
+  takeDue(offsetMs: number, strictly = false): ChurnOutcome[] {
     const due: ChurnOutcome[] = [];
-    while (this.#heap.length > 0 && (this.#heap[0] as Pending).dueOffsetMs <= offsetMs) due.push(this.#pop().outcome);
+    for (;;) {
+      const top = this.#heap[0];
+      if (top === undefined || top.dueOffsetMs > offsetMs || (strictly && top.dueOffsetMs === offsetMs)) break;
+      this.#pop();
+      due.push(outcomeMessage(top.customerId, top.eventMs, top.observedAtMs, top.churned));
+    }
     return due;
   }
 

@@ -15,14 +15,12 @@
  * of the tasks balanced by what they cost (see assignAhead). Otherwise (stdout, or Kafka, whose
  * producer needs the main thread) all N are workers, which take tasks at once.
  */
-import { DatagenError } from '../errors.ts';
-import { checkBatchOptions } from '../options/validate.ts';
 import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createEncoder } from '../encoders/index.ts';
 import type { BatchOptions, BatchResult, WriteBatchOptions } from './batch.ts';
-import { batchOptionalFields, batchSize } from './batch.ts';
+import { batchOptionalFields, batchSize, checkWriteOptions } from './batch.ts';
 import type { BatchTask, BatchTaskResult, BatchWorkerData } from './batch-worker.ts';
 import type { EncodedTask } from './batch-task.ts';
 import { encodeTask } from './batch-task.ts';
@@ -50,9 +48,7 @@ const BUFFERS_PER_WORKER = 8;
 
 export async function writeBatchParallel(options: ParallelBatchOptions): Promise<BatchResult> {
   const { sink, signal, workers: workerCount } = options;
-  checkBatchOptions(options);
-  if (!(Number.isSafeInteger(workerCount) && workerCount >= 1))
-    throw new DatagenError('INVALID_ARGUMENT', `workers must be a positive integer, got ${String(workerCount)}.`);
+  await checkWriteOptions(options);
   const total = batchSize(options);
   const taskSize = options.taskSize ?? 2048;
   const tasks = Math.ceil(total / taskSize);

@@ -91,27 +91,35 @@ export async function runTimed(
   let lastReleaseAt = Number.NaN;
   let turnAt = performance.now();
   try {
+    const firstDueMs = source.firstDueMs ?? 0;
+    /** When record `position` is scheduled, in ms after the start. */
+    const slotOf = (position: number): number => firstDueMs + position * source.intervalMs;
     const ranges = dueRanges({
       intervalMs: source.intervalMs,
+      firstDueMs,
       count: source.count,
       clock,
       signal: options.signal,
     });
     let pendingRange = ranges.next();
+    let nextPosition = 0;
     /**
-     * The next due range; meanwhile, on the real clock, every outcome that falls due before it
-     * is written at its own time rather than with the next records.
+     * The next due range; meanwhile, on the real clock, every outcome that falls due before the
+     * next record's slot is written at its own time rather than with the next records.
      */
     const nextRange = async (): Promise<IteratorResult<DueRange, void>> => {
       while (outcomes !== undefined && !clock.simulated) {
         const due = outcomes.queue.nextDueOffsetMs;
-        if (due === undefined) break;
+        if (due === undefined || due >= slotOf(nextPosition)) break;
         const stopSleeping = new AbortController();
         const outcomeTime = clock.sleepUntil(started + due, stopSleeping.signal).then(() => undefined);
         const first = await Promise.race([pendingRange, outcomeTime]);
         stopSleeping.abort();
         if (first !== undefined) return first;
-        await writeOutcomes(outcomes.queue.takeDue(clock.now() - started), outcomes.sink);
+        await writeOutcomes(
+          outcomes.queue.takeDue(Math.min(clock.now() - started, slotOf(nextPosition)), true),
+          outcomes.sink,
+        );
       }
       return pendingRange;
     };
@@ -122,11 +130,14 @@ export async function runTimed(
       const releasedAt = clock.now();
       if (generated === 0) firstReleaseAt = releasedAt;
       lastReleaseAt = releasedAt;
-      // Outcomes known by now go first: on one timeline they come before these records.
-      if (outcomes !== undefined) await writeOutcomes(outcomes.queue.takeDue(releasedAt - started), outcomes.sink);
       await sink.write(records);
       if (control !== undefined) await control.sink.write(control.source.recordsAt(range.from, range.to));
-      if (outcomes !== undefined && futures !== undefined) outcomes.queue.add(records, futures);
+      if (outcomes !== undefined && futures !== undefined) {
+        // Every outcome due by the last of these records' slots: later records come later.
+        outcomes.queue.add(records, futures, (i) => slotOf(range.from + i));
+        await writeOutcomes(outcomes.queue.takeDue(slotOf(range.to - 1)), outcomes.sink);
+      }
+      nextPosition = range.to;
       generated += records.length;
       if (!clock.simulated) {
         // Record k of the range was due (k - from) intervals after the first.
@@ -134,7 +145,7 @@ export async function runTimed(
           lateness.record(range.lateMs - (k - range.from) * source.intervalMs);
       }
       options.onProgress?.({ generated, stats: sink.stats, elapsedMs: clock.now() - started, released: records });
-      if (sink.closedByReader) {
+      if (sink.closedByReader || control?.sink.closedByReader === true || outcomes?.sink.closedByReader === true) {
         await ranges.return();
         break;
       }
@@ -146,7 +157,9 @@ export async function runTimed(
       }
       pendingRange = ranges.next();
     }
-    if (outcomes !== undefined && !sink.closedByReader) {
+    const readerLeft =
+      sink.closedByReader || control?.sink.closedByReader === true || outcomes?.sink.closedByReader === true;
+    if (outcomes !== undefined && !readerLeft) {
       // The records are out; the timeline goes on until the last outcome is known.
       const { queue } = outcomes;
       for (let due = queue.nextDueOffsetMs; due !== undefined; due = queue.nextDueOffsetMs) {

@@ -35,7 +35,7 @@ export function checkGeneratorOptions(
 export function checkBatchOptions(
   options: CommonOptions & { count: number; start: Date | number | string; intervalMs?: number | undefined },
 ): void {
-  checkCommon(options);
+  checkCommon(options, true);
   checkIndex('count', options.count);
   toEpochMs(options.start);
   if (options.intervalMs !== undefined) checkNonNegative('intervalMs', options.intervalMs);
@@ -48,10 +48,12 @@ export function checkStreamOptions(
     startMs: number;
   },
 ): void {
-  checkCommon(options);
+  checkCommon(options, true);
   if (options.ratePerMinute !== undefined) checkPositive('ratePerMinute', options.ratePerMinute);
-  if (options.durationMinutes !== undefined) checkPositive('durationMinutes', options.durationMinutes);
-  toEpochMs(options.startMs);
+  // Infinity: until stopped.
+  if (options.durationMinutes !== undefined && !(options.durationMinutes > 0))
+    throw invalid('durationMinutes', options.durationMinutes, 'a positive number');
+  checkStartMs(options.startMs);
 }
 
 export function checkLifecycleOptions(
@@ -62,12 +64,12 @@ export function checkLifecycleOptions(
     startMs: number;
   },
 ): void {
-  checkCommon(options);
+  checkCommon({ seed: options.seed, shard: options.shard }, true);
   if (options.customers !== undefined && !(Number.isSafeInteger(options.customers) && options.customers > 0))
     throw invalid('customers', options.customers, 'a positive integer');
   if (options.days !== undefined) checkIndex('days', options.days);
   if (options.speed !== undefined) checkPositive('speed', options.speed);
-  toEpochMs(options.startMs);
+  checkStartMs(options.startMs);
 }
 
 /** Epoch milliseconds of a start time; years 1970–9999. */
@@ -81,7 +83,15 @@ export function toEpochMs(start: Date | number | string): number {
 
 // --- internal ---
 
-function checkCommon(options: CommonOptions): void {
+/** An event time as epoch milliseconds: an integer, years 1970–9999. */
+function checkStartMs(startMs: number): void {
+  if (!(Number.isInteger(startMs) && startMs >= minEventTimeMs && startMs <= maxEventTimeMs))
+    throw invalid('startMs', startMs, 'an integer count of milliseconds since 1970, up to the year 9999');
+}
+
+/** The options every generating entry point shares; `seedRequired` where there is no random default. */
+function checkCommon(options: CommonOptions, seedRequired = false): void {
+  if (seedRequired && options.seed === undefined) throw invalid('seed', undefined, 'a non-negative integer');
   if (options.seed !== undefined && !(Number.isSafeInteger(options.seed) && options.seed >= 0))
     throw invalid('seed', options.seed, 'a non-negative integer up to 2^53 - 1');
   if (options.riskDistribution !== undefined) normaliseRiskMix(options.riskDistribution);

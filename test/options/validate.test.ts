@@ -74,7 +74,7 @@ describe('options checked at every entry point', () => {
       () => streamSource({ seed: 1, startMs, ratePerMinute: Infinity }),
       /^ratePerMinute must be a positive/,
     ],
-    ['streamSource', () => streamSource({ seed: 1, startMs: Number.NaN }), /^start must be a time/],
+    ['streamSource', () => streamSource({ seed: 1, startMs: Number.NaN }), /^startMs must be an integer/],
     ['lifecycleSource', () => lifecycleSource({ seed: 1, startMs, speed: Infinity }), /^speed must be a positive/],
     [
       'lifecycleSource',

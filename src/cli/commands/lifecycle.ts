@@ -60,7 +60,8 @@ Examples:
       checkOutputFlags(flags);
       const seed = resolveSeed(flags, Math.floor(io.now()));
       const outcomes = parseOutcomeFlags(flags, seed.seed);
-      checkEventTimes(flags, seed, seed.startMs + days * 86_400_000, `${days} days`);
+      const reachDays = days + (outcomes?.rules.horizonDays ?? 0);
+      checkEventTimes(flags, seed, seed.startMs + reachDays * 86_400_000, `${reachDays} days`);
       const source = lifecycleSource({
         seed: seed.seed,
         customers,

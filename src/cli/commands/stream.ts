@@ -149,8 +149,10 @@ async function runStreamCommand(
   checkEventTimes(
     flags,
     seed,
-    durationMinutes === undefined ? undefined : seed.startMs + durationMinutes * 60_000,
-    `--duration ${durationRaw ?? ''}`,
+    durationMinutes === undefined
+      ? undefined
+      : seed.startMs + durationMinutes * 60_000 + (outcomes?.rules.horizonDays ?? 0) * 86_400_000,
+    `--duration ${durationRaw ?? ''}${outcomes === undefined ? '' : ` and the outcome horizon`}`,
   );
   const streamOptions = {
     seed: seed.seed,
