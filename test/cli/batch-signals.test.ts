@@ -38,6 +38,8 @@ async function interrupt(args: string[]): Promise<{ code: number | null; stderr:
 }
 
 describe('SIGINT during a batch', () => {
+  // On an idle machine the message comes some 50 ms after the signal; the bound leaves room for
+  // the other test files and their child processes sharing the cores.
   it.each([
     ['jsonl file', ['--output', 'OUT/c.jsonl']],
     ['csv file', ['--output', 'OUT/c.csv']],
@@ -47,13 +49,13 @@ describe('SIGINT during a batch', () => {
     ['stdout on /dev/null', ['--output', '-']],
     ['2 workers to stdout on /dev/null', ['--output', '-', '--workers', '2']],
     ['parquet to stdout on /dev/null', ['--output', '-', '--format', 'parquet']],
-  ])('%s: noticed within 0.5 s, exit 130, no file left', async (_name, args) => {
+  ])('%s: noticed within 1 s, exit 130, no file left', async (_name, args) => {
     const dir = tempDir();
     const result = await interrupt(args.map((arg) => arg.replace('OUT', dir)));
     expect(result.code).toBe(130);
     expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(/interrupted by SIGINT after \d+ records/);
-    expect(result.reactionMs).toBeLessThan(500);
+    expect(result.reactionMs).toBeLessThan(1000);
     expect(readdirSync(dir)).toEqual([]);
   });
 });
