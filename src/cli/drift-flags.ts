@@ -130,6 +130,11 @@ export function checkDistinctOutputs(
       `--control-topic: same topic as --topic ('${flags.controlTopic}'); the control stream needs its own topic`,
     );
   }
+  if (flags.output === undefined && flags.outcomesTopic !== undefined && flags.outcomesTopic.trim() === dataTopic) {
+    throw new UsageError(
+      `--outcomes-topic: same topic as --topic ('${flags.outcomesTopic}'); the outcomes need their own topic`,
+    );
+  }
   if (flags.controlTopic !== undefined && flags.controlTopic.trim() === flags.outcomesTopic?.trim()) {
     throw new UsageError(
       `--outcomes-topic: same topic as --control-topic ('${flags.controlTopic}'); the outcomes need their own topic`,

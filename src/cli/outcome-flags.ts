@@ -44,11 +44,7 @@ export function parseOutcomeFlags(
   }
   if (output !== undefined && topic !== undefined)
     throw new UsageError('--outcomes-output: give either --outcomes-output or --outcomes-topic, not both');
-  if (topic !== undefined) {
-    if (topic.trim() === '') throw new UsageError("--outcomes-topic: expected a topic name, got ''");
-    if (flags.output === undefined && topic.trim() === flags.topic?.trim())
-      throw new UsageError(`--outcomes-topic: same topic as --topic ('${topic}'); the outcomes need their own topic`);
-  }
+  if (topic?.trim() === '') throw new UsageError("--outcomes-topic: expected a topic name, got ''");
   const horizonDays =
     flags.outcomeHorizon === undefined
       ? defaultOutcomeHorizonDays

@@ -30,7 +30,7 @@ import type { ChurnOutcome } from '../core/outcome.ts';
 import { OutcomeQueue } from '../modes/outcomes.ts';
 import { OutcomeFileSink, OutcomeKafkaSink } from '../sinks/outcomes.ts';
 import type { OutcomeStream } from './outcome-flags.ts';
-import { formatIsoTimestamp } from '../core/time.ts';
+import { MS_PER_DAY, formatIsoTimestamp } from '../core/time.ts';
 import { startRunMetrics } from './metrics.ts';
 import type { ActiveMetrics } from './metrics.ts';
 
@@ -215,7 +215,7 @@ function outcomeQueueOf(options: TimedCommandOptions): OutcomeQueue {
 function announceOutcomeWait(options: TimedCommandOptions, logger: Logger): void {
   const { outcomes, source } = options;
   if (outcomes === undefined || source.dueOffsetOfEvent === undefined) return;
-  const horizonMs = outcomes.rules.horizonDays * 86_400_000;
+  const horizonMs = outcomes.rules.horizonDays * MS_PER_DAY;
   const last = Number.isFinite(source.count)
     ? (source.firstDueMs ?? 0) + (source.count - 1) * source.intervalMs
     : Infinity;

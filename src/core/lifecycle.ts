@@ -50,10 +50,9 @@ import { noCovariateShift } from './drift-schedule.ts';
 import { churnProbabilityCutoffs, levelOfChurnProbability } from './profiles.ts';
 import { CounterRng, streamDomains } from './random.ts';
 import type { CustomerRecord } from './schema.ts';
-import { formatIsoTimestamp } from './time.ts';
+import { MS_PER_DAY, formatIsoTimestamp } from './time.ts';
 
 export const snapshotIntervalDays = 7;
-const MS_PER_DAY = 86_400_000;
 /** Journeys decline faster than the population: median steepness per day, and its spread. */
 const journeySteepness = 1 / 30;
 const journeySteepnessSpread = 0.3;

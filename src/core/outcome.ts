@@ -5,7 +5,7 @@
  */
 import { churnHorizonDays } from './behaviour.ts';
 import { CounterRng, streamDomains } from './random.ts';
-import { formatIsoTimestamp } from './time.ts';
+import { MS_PER_DAY, formatIsoTimestamp } from './time.ts';
 
 /** One outcome message. */
 export interface ChurnOutcome {
@@ -32,8 +32,6 @@ export interface OutcomeRules {
 }
 
 export const defaultOutcomeHorizonDays = churnHorizonDays;
-
-const MS_PER_DAY = 86_400_000;
 
 /** When a record's outcome is known (epoch ms) and what it is. */
 export function settleOutcome(

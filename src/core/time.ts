@@ -3,7 +3,7 @@
  * clock. Date#toISOString costs more than the rest of a record, so the date part is cached per
  * UTC day and the time of day is assembled from lookup tables.
  */
-const MS_PER_DAY = 86_400_000;
+export const MS_PER_DAY = 86_400_000;
 const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
 const THREE_DIGITS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
 

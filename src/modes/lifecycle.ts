@@ -8,6 +8,7 @@
 import { CustomerJourney, snapshotDays, snapshotIntervalDays } from '../core/lifecycle.ts';
 import type { CustomerRecord } from '../core/schema.ts';
 import type { Shard } from '../core/shard.ts';
+import { MS_PER_DAY } from '../core/time.ts';
 import { globalIndex, shardSize, wholeShard } from '../core/shard.ts';
 import { checkLifecycleOptions } from '../options/validate.ts';
 import type { TimedSource } from './timed.ts';
@@ -29,8 +30,6 @@ export interface LifecycleOptions {
   /** Adds `predicted_churn_probability` and `predicted_churn` (the journey's true probability: lifecycle has no concept drift). */
   withPrediction?: boolean | undefined;
 }
-
-const MS_PER_DAY = 86_400_000;
 
 export const lifecycleDefaults = { customers: 10, days: 180, speed: 60 } as const;
 

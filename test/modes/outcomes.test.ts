@@ -352,6 +352,32 @@ describe('delayed outcomes', () => {
   });
 
   it.each([
+    [
+      ['--topic', 'churn', '--outcomes-topic', 'churn'],
+      /^churn-datagen: --outcomes-topic: same topic as --topic \('churn'\)/,
+    ],
+    [
+      ['--control-topic', 'c', '--outcomes-topic', 'c'],
+      /^churn-datagen: --outcomes-topic: same topic as --control-topic \('c'\)/,
+    ],
+  ])('to Kafka, %j: one line naming the flag, exit 2, before connecting', async (extra, message) => {
+    const drift = extra.includes('--control-topic') ? ['drift'] : ['stream'];
+    const result = await runInProcess([
+      ...drift,
+      '--rate',
+      '60',
+      '--duration',
+      '1',
+      '--kafka-servers',
+      '127.0.0.1:1',
+      ...extra,
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  it.each([
     [['--label-missing', '0.1'], /^churn-datagen: --label-missing: needs --outcomes-output or --outcomes-topic/],
     [
       ['--outcomes-output', 'o.jsonl', '--outcome-horizon', '0'],

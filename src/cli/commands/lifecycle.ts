@@ -1,6 +1,7 @@
 /** `churn-datagen lifecycle`: weekly snapshots of customers declining from loyal to churning. */
 import type { Command } from 'commander';
 import { snapshotIntervalDays } from '../../core/lifecycle.ts';
+import { MS_PER_DAY } from '../../core/time.ts';
 import { lifecycleDefaults, lifecycleSource } from '../../modes/lifecycle.ts';
 import { batchOptionalFields } from '../../modes/batch.ts';
 import type { CliIo } from '../io.ts';
@@ -61,7 +62,7 @@ Examples:
       const seed = resolveSeed(flags, Math.floor(io.now()));
       const outcomes = parseOutcomeFlags(flags, seed.seed);
       const reachDays = days + (outcomes?.rules.horizonDays ?? 0);
-      checkEventTimes(flags, seed, seed.startMs + reachDays * 86_400_000, `${reachDays} days`);
+      checkEventTimes(flags, seed, seed.startMs + reachDays * MS_PER_DAY, `${reachDays} days`);
       const source = lifecycleSource({
         seed: seed.seed,
         customers,

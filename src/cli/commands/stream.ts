@@ -30,6 +30,7 @@ import {
 } from '../drift-flags.ts';
 import { driftManifest } from '../../core/manifest.ts';
 import { formatShard } from '../../core/shard.ts';
+import { MS_PER_DAY } from '../../core/time.ts';
 import type { OutcomeFlags } from '../outcome-flags.ts';
 import { addOutcomeOptions, parseOutcomeFlags } from '../outcome-flags.ts';
 
@@ -151,7 +152,7 @@ async function runStreamCommand(
     seed,
     durationMinutes === undefined
       ? undefined
-      : seed.startMs + durationMinutes * 60_000 + (outcomes?.rules.horizonDays ?? 0) * 86_400_000,
+      : seed.startMs + durationMinutes * 60_000 + (outcomes?.rules.horizonDays ?? 0) * MS_PER_DAY,
     `--duration ${durationRaw ?? ''}${outcomes === undefined ? '' : ` and the outcome horizon`}`,
   );
   const streamOptions = {
