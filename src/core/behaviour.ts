@@ -28,10 +28,17 @@ export interface PurchasePath {
   readonly steepness: number;
   /** Position of the churn (x where the rate falls to churnFloor × baseRate). */
   readonly churnAt: number;
+  /** engagedDaysTo at the churn, where the expected purchases stop growing. */
+  readonly engagedAtChurn: number;
 }
 
 export function purchasePath(baseRate: number, steepness: number): PurchasePath {
-  return { baseRate, steepness, churnAt: Math.log(1 / churnFloor - 1) / steepness };
+  return {
+    baseRate,
+    steepness,
+    churnAt: churnAtTimesSteepness / steepness,
+    engagedAtChurn: engagedAtChurnTimesSteepness / steepness,
+  };
 }
 
 /** log(1 + e^z), without overflow. */
@@ -44,21 +51,36 @@ export function engagementAt(steepness: number, x: number): number {
   return 1 / (1 + Math.exp(steepness * x));
 }
 
+/**
+ * G(x) = −softplus(−κx)/κ, an antiderivative of the engagement σ(−κs): the engaged days over
+ * (a, b] are G(b) − G(a), and the expected purchases λ0·(G(b) − G(a)) while b is before the
+ * churn. Every windowed quantity is a difference of G, so an observation computes G once per
+ * window end and shares it.
+ */
+export function engagedDaysTo(steepness: number, x: number): number {
+  return -softplus(-steepness * x) / steepness;
+}
+
 /** Mean of σ(−κs) over s in (x − days, x]: the engagement averaged over a trailing window. */
 export function meanEngagement(steepness: number, x: number, days: number): number {
   if (!(days > 0)) return engagementAt(steepness, x);
-  return 1 - (softplus(steepness * x) - softplus(steepness * (x - days))) / (steepness * days);
+  return (engagedDaysTo(steepness, x) - engagedDaysTo(steepness, x - days)) / days;
 }
 
-/**
- * Expected purchases over positions (from, to], the rate being zero from the churn on. With
- * s − softplus(κs)/κ = −softplus(−κs)/κ the integral of λ0·σ(−κs) is a difference of softplus.
- */
+/** Λ(x), the expected purchases up to position x (up to a constant), flat from the churn on. */
+export function cumulativePurchases(path: PurchasePath, x: number): number {
+  return path.baseRate * (x < path.churnAt ? engagedDaysTo(path.steepness, x) : path.engagedAtChurn);
+}
+
+/** Λ(x) from G(x) computed beforehand (see cumulativePurchases). */
+export function cumulativePurchasesAt(path: PurchasePath, x: number, engagedToX: number): number {
+  return path.baseRate * (x < path.churnAt ? engagedToX : path.engagedAtChurn);
+}
+
+/** Expected purchases over positions (from, to]: Λ(to) − Λ(from). */
 export function expectedPurchases(path: PurchasePath, from: number, to: number): number {
-  const end = to < path.churnAt ? to : path.churnAt;
-  if (!(end > from)) return 0;
-  const k = path.steepness;
-  return (path.baseRate / k) * (softplus(-k * from) - softplus(-k * end));
+  if (!(to > from) || from >= path.churnAt) return 0;
+  return cumulativePurchases(path, to) - cumulativePurchases(path, from);
 }
 
 /** Expected purchases in the churn horizon after position x. */
@@ -91,16 +113,14 @@ export function positionWithFuturePurchases(path: PurchasePath, purchases: numbe
 }
 
 /**
- * How far back from position x lies the r with expectedPurchases(x − r, x) = purchases. At an
+ * How far back from position x lies the r with Λ(x) − Λ(x − r) = purchases, given Λ(x). At an
  * exponential draw it is the time since the last purchase of the Poisson process; the caller
- * checks that the window holds that many.
+ * checks that the window holds that many. Solves softplus(−κ(x − r)) = κ(purchases − Λ(x))/λ0.
  */
-export function lookbackForPurchases(path: PurchasePath, x: number, purchases: number): number {
-  const k = path.steepness;
-  const y = x < path.churnAt ? x : path.churnAt; // nothing is bought after the churn
-  const m = softplus(-k * y) + (k * purchases) / path.baseRate;
+export function lookbackForPurchases(path: PurchasePath, x: number, purchases: number, upToX?: number): number {
+  const m = (path.steepness * (purchases - (upToX ?? cumulativePurchases(path, x)))) / path.baseRate;
   const logExpm1 = m > 30 ? m : Math.log(Math.expm1(m)); // log(e^m − 1) ≈ m for large m
-  return x - y + (y + logExpm1 / k);
+  return x + logExpm1 / path.steepness;
 }
 
 /**
@@ -108,9 +128,15 @@ export function lookbackForPurchases(path: PurchasePath, x: number, purchases: n
  * to the next purchase. Infinity when fewer are expected before the churn (the customer never
  * buys again).
  */
-export function forwardForPurchases(path: PurchasePath, from: number, purchases: number): number {
-  if (purchases >= expectedPurchases(path, from, path.churnAt)) return Infinity;
-  const k = path.steepness;
-  const m = softplus(-k * from) - (k * purchases) / path.baseRate;
-  return -Math.log(Math.expm1(m)) / k - from;
+export function forwardForPurchases(path: PurchasePath, from: number, purchases: number, upToFrom?: number): number {
+  const before = upToFrom ?? cumulativePurchases(path, from);
+  if (from >= path.churnAt || purchases >= path.baseRate * path.engagedAtChurn - before) return Infinity;
+  const m = (-path.steepness * (before + purchases)) / path.baseRate;
+  return -Math.log(Math.expm1(m)) / path.steepness - from;
 }
+
+// --- internal ---
+
+/** κ·churnAt and κ·G(churnAt): where σ(−κx) = churnFloor, whatever the steepness. */
+const churnAtTimesSteepness = Math.log(1 / churnFloor - 1);
+const engagedAtChurnTimesSteepness = -softplus(-churnAtTimesSteepness);

@@ -15,11 +15,12 @@
 import {
   DAYS_PER_MONTH,
   churnHorizonDays,
-  expectedFuturePurchases,
-  expectedPurchases,
+  cumulativePurchases,
+  cumulativePurchasesAt,
+  engagedDaysTo,
+  engagementAt,
   forwardForPurchases,
   lookbackForPurchases,
-  meanEngagement,
   positionWithFuturePurchases,
   purchasePath,
 } from './behaviour.ts';
@@ -49,7 +50,7 @@ import { formatIsoTimestamp } from './time.ts';
  * Version of the customer model's seeded output (with the random streams' rngAlgorithm): changes
  * whenever the same (seed, index, parameters) would give another record.
  */
-export const modelVersion = 'cdg-behaviour-1';
+export const modelVersion = 'cdg-behaviour-2';
 
 /** What shapes a record besides its seed and index. */
 export interface GenerationParams {
@@ -260,25 +261,29 @@ export function generateCustomerFields(
   const { path, x } = state;
   const traits = traitsOf(u, path, shift, covariate);
 
+  const tenure = tenureOf(path, x, u[D.tenure] as number);
+  const windows = trailingWindows(path.steepness, x, tenure);
+  const upToX = cumulativePurchasesAt(path, x, windows.atX);
+
   // Concept drift: the future purchases of the same history change (all by one factor); the
   // label follows.
   const futureScale = params.conceptShift ? Math.exp(-conceptScale * params.conceptShift) : 1;
-  const baseProbability = Math.exp(-expectedFuturePurchases(path, x));
+  const baseProbability = Math.exp(upToX - cumulativePurchases(path, x + churnHorizonDays));
   const probability = futureScale === 1 ? baseProbability : baseProbability ** futureScale;
   // The drawn label, except that concept drift relabels a customer drawn without label noise.
   const level =
     params.conceptShift && behaviourLevel === drawnLevel ? levelOfChurnProbability(probability) : drawnLevel;
 
-  const history = drawPurchaseHistory(rng, path, x, u[D.tenure] as number, -Math.log(1 - (u[D.recency] as number)));
+  const history = drawPurchaseHistory(rng, path, windows, -Math.log(1 - (u[D.recency] as number)));
   const accountGapDays = accountGapOf(u, covariate);
-  observe(rng, traits, x, history, accountGapDays, u[D.orderValue] as number, out);
+  observe(rng, traits, windows, history, accountGapDays, u[D.orderValue] as number, out);
   out.true_risk_level = level;
   out.drift_progress = params.driftProgress;
   out.drift_phase = params.driftPhase;
   out.snapshot_day = undefined;
   chooseClosedSets(u, out);
   if (future !== undefined)
-    future.nextOrderDays = nextOrderDays(path, x, futureScale, u[D.outcome] as number, probability);
+    future.nextOrderDays = nextOrderDays(path, x, upToX, futureScale, u[D.outcome] as number, probability);
   if (params.withOutcome) {
     out.churned = (u[D.outcome] as number) < probability;
     out.churn_probability = roundTo(probability, 10000);
@@ -295,35 +300,74 @@ export function generateCustomerFields(
  * comes after t with probability e^(−Λ(t)), so t = Λ⁻¹(−ln draw) and t > horizon exactly when the
  * customer churned. Clamped to agree with that verdict where floating point could disagree.
  */
-function nextOrderDays(path: PurchasePath, x: number, futureScale: number, draw: number, probability: number): number {
-  const days = forwardForPurchases(path, x, -Math.log(draw) / futureScale);
+function nextOrderDays(
+  path: PurchasePath,
+  x: number,
+  upToX: number,
+  futureScale: number,
+  draw: number,
+  probability: number,
+): number {
+  const days = forwardForPurchases(path, x, -Math.log(draw) / futureScale, upToX);
   const churned = draw < probability;
   if (churned) return days > churnHorizonDays ? days : churnHorizonDays + 1e-6;
   return Math.min(days, churnHorizonDays);
 }
 
 /**
- * The record's features from a customer's traits, position and purchase history (used by batch
- * and by lifecycle snapshots alike). Draws the count variables from `rng`.
+ * G, the engagement integral (behaviour.ts engagedDaysTo), at the ends of the trailing windows an
+ * observation at x uses: each computed once and shared by the purchase history and the features.
+ */
+export interface TrailingWindows {
+  readonly x: number;
+  /** Days since the first order, and the frequency window min(180, tenure). */
+  readonly tenure: number;
+  readonly window: number;
+  /** G at x, and at x − d for d = 30 and 90 (each at most the tenure), the window and the tenure. */
+  readonly atX: number;
+  readonly at30: number;
+  readonly at90: number;
+  readonly atWindow: number;
+  readonly atTenure: number;
+}
+
+/** The trailing windows of an observation at x of a customer with the given tenure. */
+export function trailingWindows(steepness: number, x: number, tenure: number): TrailingWindows {
+  const window = Math.min(frequencyWindowDays, tenure);
+  const atTenure = engagedDaysTo(steepness, x - tenure);
+  const atWindow = window === tenure ? atTenure : engagedDaysTo(steepness, x - window);
+  const at90 = tenure <= 90 ? atTenure : engagedDaysTo(steepness, x - 90);
+  return {
+    x,
+    tenure,
+    window,
+    atX: engagedDaysTo(steepness, x),
+    at30: tenure <= 30 ? atTenure : engagedDaysTo(steepness, x - 30),
+    at90,
+    atWindow,
+    atTenure,
+  };
+}
+
+/**
+ * The record's features from a customer's traits, trailing windows and purchase history (used by
+ * batch and by lifecycle snapshots alike). Draws the count variables from `rng`.
  */
 export function observe(
   rng: CounterRng,
   traits: CustomerTraits,
-  x: number,
+  windows: TrailingWindows,
   history: PurchaseHistory,
   accountGapDays: number,
   orderValueNoise: number,
   out: CustomerFields,
 ): void {
-  const { path } = traits;
-  const k = path.steepness;
-  const tenure = history.tenureDays;
-  const window = Math.min(frequencyWindowDays, tenure);
+  const { x, tenure, window } = windows;
   const orders = history.orders;
   // Engagement (how much of the base rate is left) averaged over the windows the fields observe.
-  const engagedWindow = meanEngagement(k, x, window);
-  const engaged90 = meanEngagement(k, x, Math.min(90, tenure));
-  const engaged30 = meanEngagement(k, x, Math.min(30, tenure));
+  const engagedWindow = (windows.atX - windows.atWindow) / window;
+  const engaged90 = (windows.atX - windows.at90) / Math.min(90, tenure);
+  const engaged30 = (windows.atX - windows.at30) / Math.min(30, tenure);
 
   // Order value: the average of `orders` orders around the customer's mean spend.
   const spread = orderSpread / Math.sqrt(orders);
@@ -332,18 +376,18 @@ export function observe(
   );
 
   // Email: sent at a steady cadence over the last 90 days of the account, opened with the
-  // customer's affinity while its own engagement lasts.
+  // customer's affinity while its own engagement lasts (its decline, at the window's middle).
   const accountAge = tenure + accountGapDays;
   const sent = poisson(rng, (emailsPer90Days * Math.min(90, accountAge)) / 90);
-  const emailEngaged =
-    emailFloor + (1 - emailFloor) * meanEngagement(traits.emailSteepness, x - traits.emailOffset, 90);
+  const emailEngaged = emailFloor + (1 - emailFloor) * engagementAt(traits.emailSteepness, x - traits.emailOffset - 45);
   const opened = binomial(rng, sent, traits.emailAffinity * emailEngaged);
 
   // Visits fade after purchases do (people still look), to a floor.
   const visitEngaged30 =
-    visitFloor + (1 - visitFloor) * meanEngagement(traits.visitSteepness, x - traits.visitOffset, Math.min(30, tenure));
+    visitFloor +
+    (1 - visitFloor) * engagementAt(traits.visitSteepness, x - traits.visitOffset - Math.min(30, tenure) / 2);
   const visitEngagedWindow =
-    visitFloor + (1 - visitFloor) * meanEngagement(traits.visitSteepness, x - traits.visitOffset, window);
+    visitFloor + (1 - visitFloor) * engagementAt(traits.visitSteepness, x - traits.visitOffset - window / 2);
   const visits = poisson(rng, traits.browsing * Math.min(30, accountAge) * visitEngaged30);
   const views = poisson(rng, visits * traits.viewsPerVisit);
 
@@ -355,7 +399,7 @@ export function observe(
   const carts = abandoned + history.windowOrders;
 
   // Support: a background rate, a share of orders, and complaints while disengaging.
-  const disengagedDays = tenure - engagedDaysOver(k, x, tenure);
+  const disengagedDays = tenure - (windows.atX - windows.atTenure);
   const tickets = poisson(rng, expectedTickets(traits.friction, tenure, orders, disengagedDays));
   const open = binomial(rng, tickets, openTicketShare(engaged30));
   const returns = binomial(rng, orders, returnShare(traits.friction, engagedWindow));
@@ -385,30 +429,36 @@ export function observe(
 }
 
 /**
- * The purchase history at position x, in closed form: the first order `tenure` days ago, then
- * a Poisson process on the customer's path. The time since the last order is found by inverting
- * the expected purchases at an exponential draw; the orders before it, inside and outside the
+ * Days since the first order at position x: a log-normal draw, lengthened where needed so that a
+ * churned customer ordered at least once before its churn.
+ */
+export function tenureOf(path: PurchasePath, x: number, tenureNormal: number): number {
+  const tenure = Math.round(clamp(medianTenureDays * Math.exp(tenureSpread * tenureNormal), 1, 3650));
+  const sinceChurn = x - path.churnAt;
+  return tenure <= sinceChurn ? Math.ceil(sinceChurn) + 1 : tenure;
+}
+
+/**
+ * The purchase history in closed form: the first order `tenure` days before x, then a Poisson
+ * process on the customer's path. The time since the last order is found by inverting the
+ * expected purchases at an exponential draw; the orders before it, inside and outside the
  * frequency window, are Poisson counts of what the path expects there.
  */
 export function drawPurchaseHistory(
   rng: CounterRng,
   path: PurchasePath,
-  x: number,
-  tenureNormal: number,
+  windows: TrailingWindows,
   recencyExponential: number,
 ): PurchaseHistory {
-  // A churned customer ordered at least once before its churn.
-  const sinceChurn = x - path.churnAt;
-  let tenure = Math.round(clamp(medianTenureDays * Math.exp(tenureSpread * tenureNormal), 1, 3650));
-  if (tenure <= sinceChurn) tenure = Math.ceil(sinceChurn) + 1;
-  const window = Math.min(frequencyWindowDays, tenure);
+  const { x, tenure, window } = windows;
   const firstInWindow = tenure <= frequencyWindowDays ? 1 : 0;
-  const expectedSinceFirst = expectedPurchases(path, x - tenure, x);
+  const upToX = cumulativePurchasesAt(path, x, windows.atX);
+  const expectedSinceFirst = upToX - cumulativePurchasesAt(path, x - tenure, windows.atTenure);
   if (recencyExponential >= expectedSinceFirst) {
     return { tenureDays: tenure, recencyDays: tenure, orders: 1, windowOrders: firstInWindow };
   }
-  const recency = Math.min(tenure, lookbackForPurchases(path, x, recencyExponential));
-  const expectedInWindow = expectedPurchases(path, x - window, x);
+  const recency = Math.min(tenure, lookbackForPurchases(path, x, recencyExponential, upToX));
+  const expectedInWindow = upToX - cumulativePurchasesAt(path, x - window, windows.atWindow);
   const inWindowBefore = recency < window ? poisson(rng, Math.max(0, expectedInWindow - recencyExponential)) : 0;
   const outsideWindow = poisson(rng, Math.max(0, expectedSinceFirst - Math.max(expectedInWindow, recencyExponential)));
   return {
@@ -615,11 +665,6 @@ const orderSpread = 0.6;
 
 function logistic(z: number): number {
   return 1 / (1 + Math.exp(-z));
-}
-
-/** Days of full engagement in the last `days`: the integral of σ(−κs) over (x − days, x]. */
-function engagedDaysOver(steepness: number, x: number, days: number): number {
-  return days * meanEngagement(steepness, x, days);
 }
 
 /**

@@ -43,6 +43,8 @@ import {
   recordOf,
   returnShare,
   setPrediction,
+  tenureOf,
+  trailingWindows,
   traitsOf,
 } from './customer.ts';
 import { binomial, normal, poisson, roundTo } from './distributions.ts';
@@ -131,19 +133,14 @@ export class CustomerJourney {
 
     // The history before day 0, in closed form as for a batch record; the orders inside the
     // frequency window then get their own times, so the window can roll week by week.
-    const history = drawPurchaseHistory(
-      rng,
-      path,
-      x0,
-      u[fixedDrawIndex.tenure] as number,
-      -Math.log(1 - (u[fixedDrawIndex.recency] as number)),
-    );
+    const windows = trailingWindows(path.steepness, x0, tenureOf(path, x0, u[fixedDrawIndex.tenure] as number));
+    const history = drawPurchaseHistory(rng, path, windows, -Math.log(1 - (u[fixedDrawIndex.recency] as number)));
     this.#tenure = history.tenureDays;
     this.#orders = history.orders;
     this.#lastOrderAt = x0 - history.recencyDays;
     this.#windowOrders = windowOrderTimes(rng, path, x0, history);
     // Lifetime counts at day 0 as a batch record observes them.
-    observe(rng, this.#traits, x0, history, this.#accountGap, this.#orderValueNoise, f);
+    observe(rng, this.#traits, windows, history, this.#accountGap, this.#orderValueNoise, f);
     this.#tickets = f.support_tickets_total;
     this.#returns = f.returns_count;
     this.#refunds = f.refunds_count;
@@ -189,13 +186,14 @@ export class CustomerJourney {
       windowOrders: windowed.length,
     };
     const f = scratchFields;
-    observe(rng, traits, x, history, this.#accountGap, this.#orderValueNoise, f);
+    const windows = trailingWindows(path.steepness, x, this.#tenure);
+    observe(rng, traits, windows, history, this.#accountGap, this.#orderValueNoise, f);
     f.favorite_category = this.#closedSets.favorite_category;
     f.payment_method = this.#closedSets.payment_method;
     f.shipping_method = this.#closedSets.shipping_method;
     // Lifetime counts are the journey's own, accumulated week by week; the order value stays.
     f.support_tickets_total = this.#tickets;
-    f.support_tickets_open = binomial(rng, this.#tickets, openTicketShare(meanEngagement(path.steepness, x, 30)));
+    f.support_tickets_open = binomial(rng, this.#tickets, openTicketShare((windows.atX - windows.at30) / Math.min(30, this.#tenure)));
     f.returns_count = this.#returns;
     f.refunds_count = this.#refunds;
     f.failed_payment_count = this.#failedPayments;
