@@ -581,8 +581,9 @@ export function drawStateInBand(
       baseRateOf(rateNormal, shift),
       medianSteepness * Math.exp(steepnessSpread * steepnessNormal),
     );
-    const interval = bandInterval(path, level);
-    if (interval !== undefined) return { path, x: interval[0] + position * (interval[1] - interval[0]) };
+    const from = bandStart(path, level);
+    const to = bandEnd(path, level);
+    if (to > from) return { path, x: from + position * (to - from) };
     if (attempt > 200) {
       // Unreachable in practice (every path reaches medium and high); a fallback keeps it total.
       return { path, x: path.churnAt };
@@ -593,21 +594,37 @@ export function drawStateInBand(
   }
 }
 
-/** Positions [from, to) of a path where the churn probability lies in the level's band, or undefined. */
-export function bandInterval(path: PurchasePath, level: RiskLevel): [number, number] | undefined {
-  const k = path.steepness;
-  const earliest = -4 / k - healthyDaysBeforeDecline;
-  const latest = path.churnAt + churnedDaysObserved;
-  const most = path.baseRate * churnHorizonDays; // expected purchases long before the onset
-  const at = (probability: number): number =>
-    -Math.log(probability) >= most
-      ? earliest
-      : Math.max(earliest, positionWithFuturePurchases(path, -Math.log(probability)));
-  const [lowCut, highCut] = churnProbabilityCutoffs;
-  const from = level === 'low' ? earliest : at(level === 'medium' ? lowCut : highCut);
-  const to = level === 'low' ? at(lowCut) : level === 'medium' ? at(highCut) : latest;
-  return to > from ? [from, to] : undefined;
+/**
+ * Positions [bandStart, bandEnd) of a path where the churn probability lies in the level's band
+ * (empty when bandEnd ≤ bandStart): from a year before the decline to 70 days after the churn.
+ */
+export function bandStart(path: PurchasePath, level: RiskLevel): number {
+  return level === 'low'
+    ? earliestPosition(path)
+    : positionAtFuturePurchases(path, level === 'medium' ? lowCutPurchases : highCutPurchases);
 }
+
+export function bandEnd(path: PurchasePath, level: RiskLevel): number {
+  return level === 'high'
+    ? path.churnAt + churnedDaysObserved
+    : positionAtFuturePurchases(path, level === 'low' ? lowCutPurchases : highCutPurchases);
+}
+
+function earliestPosition(path: PurchasePath): number {
+  return -4 / path.steepness - healthyDaysBeforeDecline;
+}
+
+/** Where the expected purchases of the next horizon fall to `purchases`, not before the earliest. */
+function positionAtFuturePurchases(path: PurchasePath, purchases: number): number {
+  const earliest = earliestPosition(path);
+  // Expected purchases long before the onset are baseRate × horizon: never fewer than that.
+  if (purchases >= path.baseRate * churnHorizonDays) return earliest;
+  return Math.max(earliest, positionWithFuturePurchases(path, purchases));
+}
+
+/** Expected purchases in the horizon at the band cut-offs: P(no order) = e^(−purchases). */
+const lowCutPurchases = -Math.log(churnProbabilityCutoffs[0]);
+const highCutPurchases = -Math.log(churnProbabilityCutoffs[1]);
 
 /** Traits of a customer on `path`, from a record's fixed draws `u` (layout D, normals transformed). */
 export function traitsOf(

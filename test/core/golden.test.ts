@@ -19,11 +19,11 @@ import { fixedStart } from '../support/records.ts';
 
 const golden: Record<number, Partial<Record<OutputFormat, string>>> = {
   42: {
-    jsonl: '8cc6e5068b307205d2333a84307015222bc8fc3eb95f66a8c867646d3143f02f',
-    csv: 'fdc46aca83263965afe72335f3ec3e718decca73158c92fa8d478fe412a0bb73',
+    jsonl: 'deec168f710caec2831d4e758e5d2237b150cb72d82ea5dec59acc2b1f226539',
+    csv: '3a247adb6bdb13ba090a0734ef2ebe31dc79db7ecc0803bd333a3cfb249fc7ce',
   },
-  1337: { jsonl: '0aa1c51cca02e5034774ceab1ee1947aa3d42586521255955550aced1dac438e' },
-  0: { jsonl: '877518181b3a9134a72110f4650307de8a353dfe671d581a1a3100c2559809b5' },
+  1337: { jsonl: 'f5ee4e3a400a8f94c2944332b95e930a519e87914eb5e7dc7f5b87e97847e0b8' },
+  0: { jsonl: '41d7f6336ac657c5ae27271c43fb91bd7dd110ecb4c58f2f79c17f7bb6836032' },
 };
 
 async function checksum(seed: number, format: OutputFormat): Promise<string> {
