@@ -3,15 +3,15 @@
  * stateful convenience over the pure core: it remembers the seed, the next customer index, the
  * drift setting and the clock, and asks the core for the record at each index.
  */
-import { defaultOverlap, generateCustomerRecord } from './core/customer.ts';
+import { defaultOverlap } from './core/customer.ts';
 import type { GenerationParams } from './core/customer.ts';
 import type { Drift, DriftDirection } from './core/drift.ts';
 import { makeDrift, noDrift } from './core/drift.ts';
 import type { RiskLevel, RiskMix } from './core/profiles.ts';
 import { defaultRiskMix, normaliseRiskMix, riskLevels } from './core/profiles.ts';
 import { simulateLifecycle } from './core/lifecycle.ts';
-import { CounterRng } from './core/random.ts';
 import type { CustomerRecord } from './core/schema.ts';
+import { RecordSource, defaultIntervalMs, eventTimeOf } from './core/source.ts';
 import { checkGeneratorOptions, checkIndex, toEpochMs } from './options/validate.ts';
 import { DatagenError } from './errors.ts';
 
@@ -39,8 +39,6 @@ export interface GeneratorOptions {
   now?: () => number;
 }
 
-export const defaultIntervalMs = 1000;
-
 /**
  * Makes realistic customers labelled low / medium / high churn risk.
  *
@@ -53,7 +51,6 @@ export const defaultIntervalMs = 1000;
 export class SyntheticDataGenerator {
   /** The seed in use (chosen at random when none was given), so a run can be replayed. */
   readonly seed: number;
-  readonly #rng = new CounterRng();
   readonly #mix: RiskMix;
   readonly #overlap: number;
   readonly #withOutcome: boolean;
@@ -61,6 +58,7 @@ export class SyntheticDataGenerator {
   readonly #startMs: number | undefined;
   readonly #intervalMs: number;
   readonly #now: () => number;
+  readonly #source: RecordSource;
   #nextIndex: number;
   #drift: Drift = noDrift;
 
@@ -76,6 +74,13 @@ export class SyntheticDataGenerator {
     this.#intervalMs = options.intervalMs ?? defaultIntervalMs;
     this.#nextIndex = options.firstIndex ?? 0;
     this.#now = options.now ?? Date.now;
+    this.#source = new RecordSource(this.seed, {
+      mix: this.#mix,
+      drift: noDrift,
+      overlap: this.#overlap,
+      withOutcome: this.#withOutcome,
+      withPrediction: this.#withPrediction,
+    });
   }
 
   /** Current drift setting. */
@@ -159,8 +164,8 @@ export class SyntheticDataGenerator {
   #make(params: GenerationParams): CustomerRecord {
     const index = this.#nextIndex++;
     const eventTimeMs =
-      this.#startMs === undefined ? Math.floor(this.#now()) : this.#startMs + Math.floor(index * this.#intervalMs);
-    return generateCustomerRecord(this.#rng, this.seed, index, eventTimeMs, params);
+      this.#startMs === undefined ? Math.floor(this.#now()) : eventTimeOf(this.#startMs, index, this.#intervalMs);
+    return this.#source.record(index, eventTimeMs, params);
   }
 }
 

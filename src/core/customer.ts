@@ -44,7 +44,6 @@ import {
 import type { CounterRng } from './random.ts';
 import { streamDomains } from './random.ts';
 import type { CustomerRecord, DriftPhase } from './schema.ts';
-import { formatIsoTimestamp } from './time.ts';
 
 /**
  * Version of the customer model's seeded output (with the random streams' rngAlgorithm): changes
@@ -126,22 +125,6 @@ export function newCustomerFields(): CustomerFields {
     predicted_churn_probability: undefined,
     predicted_churn: undefined,
   };
-}
-
-/**
- * Generates the record at `index` of the stream keyed by `seed`.
- * `rng` is scratch state, reset here; pass one instance per thread and reuse it.
- */
-export function generateCustomerRecord(
-  rng: CounterRng,
-  seed: number,
-  index: number,
-  eventTimeMs: number,
-  params: GenerationParams,
-  future?: CustomerFuture,
-): CustomerRecord {
-  generateCustomerFields(rng, seed, index, params, scratchFields, future);
-  return recordOf(scratchFields, customerIdOf(index), formatIsoTimestamp(eventTimeMs));
 }
 
 /** The whole record from its fields and texts, in schema order. */
@@ -653,8 +636,6 @@ export function traitsOf(
 }
 
 // --- internal ---
-
-const scratchFields = newCustomerFields();
 
 /** Population of base rates: median orders per month and log-space spread. */
 const medianOrdersPerMonth = 2.6;

@@ -14,9 +14,10 @@ import {
   shapeValue,
 } from './drift-schedule.ts';
 import type { CustomerFields, GenerationParams } from './customer.ts';
-import { generateCustomerFields, modelVersion, newCustomerFields, paramsUnderDrift } from './customer.ts';
+import { modelVersion, paramsUnderDrift } from './customer.ts';
+import { RecordSource } from './source.ts';
 import type { RiskMix } from './profiles.ts';
-import { CounterRng, rngAlgorithm } from './random.ts';
+import { rngAlgorithm } from './random.ts';
 import type { DriftPhase } from './schema.ts';
 import { numericFeatures } from './schema.ts';
 import { ksTwoSample } from './statistics.ts';
@@ -282,15 +283,13 @@ const mixCustomers = 2000;
 /** Simulates what a detector would see, with the generator itself (see DetectionRule). */
 class DriftDetector {
   readonly #schedule: DriftSchedule;
-  readonly #seed: number;
   readonly #windowRecords: number;
   readonly #critical: number;
-  readonly #rng = new CounterRng();
-  readonly #fields: CustomerFields = newCustomerFields();
+  readonly #source: RecordSource;
 
   constructor(schedule: DriftSchedule, seed: number, records: number) {
     this.#schedule = schedule;
-    this.#seed = seed;
+    this.#source = new RecordSource(seed, this.#paramsAt({ ...schedule, components: [] }, 0, schedule.startMs));
     this.#windowRecords = Math.max(1, Math.floor(records / 10));
     const n = this.#windowRecords;
     this.#critical = Math.sqrt(-Math.log(detectionAlpha / 2) / 2) * Math.sqrt((n + n) / (n * n));
@@ -338,8 +337,7 @@ class DriftDetector {
     const params = this.#paramsAt(this.#schedule, elapsedMs, eventMs);
     const counts = { low: 0, medium: 0, high: 0 };
     for (let i = 0; i < mixCustomers; i++) {
-      generateCustomerFields(this.#rng, this.#seed, i, params, this.#fields);
-      counts[this.#fields.true_risk_level]++;
+      counts[this.#source.fill(i, params).true_risk_level]++;
     }
     return roundMix({
       low: counts.low / mixCustomers,
@@ -360,9 +358,8 @@ class DriftDetector {
           ? this.#fullParams(schedule)
           : this.#paramsAt(schedule, at * schedule.durationMs, schedule.startMs + at * schedule.durationMs);
     const columns = new Map(numericFeatures.map((feature) => [feature, new Float64Array(simulatedCustomers)]));
-    const fields = this.#fields;
     for (let i = 0; i < simulatedCustomers; i++) {
-      generateCustomerFields(this.#rng, this.#seed, i, params, fields);
+      const fields = this.#source.fill(i, params);
       for (const [feature, column] of columns) column[i] = fields[feature as keyof CustomerFields] as number;
     }
     for (const column of columns.values()) column.sort();

@@ -242,7 +242,7 @@ const K = {
 /**
  * Closed-set values with the constant text around them, one copy each instead of three. Found by
  * scanning the few values (interned strings compare by pointer): a lookup by property name that
- * sees every value goes through V8's megamorphic path, which cost ~3% of a batch run.
+ * sees every value goes through V8's megamorphic path.
  */
 class TextAround<T extends string> {
   readonly #values: readonly T[];

@@ -3,15 +3,14 @@
  * wrapper over writeBatch.
  */
 import type { CustomerFields, GenerationParams } from '../core/customer.ts';
-import { customerIdOf, defaultOverlap, generateCustomerFields, newCustomerFields, recordOf } from '../core/customer.ts';
+import { customerIdOf, defaultOverlap, recordOf } from '../core/customer.ts';
 import { formatIsoTimestamp } from '../core/time.ts';
 import { noDrift } from '../core/drift.ts';
 import { defaultRiskMix, normaliseRiskMix } from '../core/profiles.ts';
 import type { RiskMix } from '../core/profiles.ts';
-import { CounterRng } from '../core/random.ts';
 import type { Shard } from '../core/shard.ts';
 import { globalIndex, shardSize, wholeShard } from '../core/shard.ts';
-import { defaultIntervalMs } from '../generator.ts';
+import { RecordSource, defaultIntervalMs, eventTimeOf } from '../core/source.ts';
 import { checkBatchOptions, toEpochMs } from '../options/validate.ts';
 import type { CustomerRecord } from '../core/schema.ts';
 import type { Drift } from '../core/drift.ts';
@@ -78,39 +77,38 @@ export function batchSize(options: BatchOptions): number {
  * path of the encoders, which write the id and event time from `index` and `eventMs`.
  */
 export class BatchGenerator {
-  readonly fields: CustomerFields = newCustomerFields();
+  readonly fields: CustomerFields;
   /** Customer index and event time of the position last generated. */
   index = 0;
   eventMs = 0;
-  readonly #options: BatchOptions;
   readonly #shard: Shard;
   readonly #startMs: number;
   readonly #intervalMs: number;
-  readonly #params: GenerationParams;
-  readonly #rng = new CounterRng();
+  readonly #source: RecordSource;
 
   /** @throws {DatagenError} INVALID_ARGUMENT for bad options (checkBatchOptions). */
   constructor(options: BatchOptions) {
     checkBatchOptions(options);
-    this.#options = options;
     this.#shard = options.shard ?? wholeShard;
     this.#startMs = toEpochMs(options.start);
     this.#intervalMs = options.intervalMs ?? defaultIntervalMs;
-    this.#params = {
+    const params: GenerationParams = {
       mix: normaliseRiskMix(options.riskDistribution ?? defaultRiskMix),
       drift: options.drift ?? noDrift,
       overlap: options.overlap ?? defaultOverlap,
       withOutcome: options.withOutcome,
       withPrediction: options.withPrediction,
     };
+    this.#source = new RecordSource(options.seed, params);
+    this.fields = this.#source.fields;
   }
 
   /** Generates position p of this shard: customer index shard.index + p × shard.count. */
   generate(position: number): void {
     const index = globalIndex(position, this.#shard);
     this.index = index;
-    this.eventMs = this.#startMs + Math.floor(index * this.#intervalMs);
-    generateCustomerFields(this.#rng, this.#options.seed, index, this.#params, this.fields);
+    this.eventMs = eventTimeOf(this.#startMs, index, this.#intervalMs);
+    this.#source.fill(index);
   }
 
   /** The last generated customer as a record. */

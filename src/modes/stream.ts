@@ -5,13 +5,13 @@
  * replays identically.
  */
 import type { CustomerFuture, GenerationParams } from '../core/customer.ts';
-import { defaultOverlap, generateCustomerRecord, paramsUnderDrift } from '../core/customer.ts';
+import { defaultOverlap, paramsUnderDrift } from '../core/customer.ts';
+import { RecordSource, eventTimeOf } from '../core/source.ts';
 import { noDrift } from '../core/drift.ts';
 import type { DriftComponent, DriftSchedule } from '../core/drift-schedule.ts';
 import { driftEffectsAt, makeDriftSchedule, specDriftComponents } from '../core/drift-schedule.ts';
 import type { RiskMix } from '../core/profiles.ts';
 import { defaultRiskMix, normaliseRiskMix } from '../core/profiles.ts';
-import { CounterRng } from '../core/random.ts';
 import type { Shard } from '../core/shard.ts';
 import { globalIndex, shardSize, wholeShard } from '../core/shard.ts';
 import type { CustomerRecord } from '../core/schema.ts';
@@ -78,17 +78,16 @@ export function streamSource(
   const withPrediction = options.withPrediction === true;
   const steady: GenerationParams = { mix, drift: noDrift, overlap, withOutcome, withPrediction };
   const control = options.control === true;
-  const rng = new CounterRng();
+  const source = new RecordSource(options.seed, steady);
   const recordAt = (k: number, future?: CustomerFuture): CustomerRecord => {
     // Progress counts from the exact due offset; the event time is rounded to the millisecond.
-    const offsetMs = k * intervalMs;
-    const eventMs = options.startMs + Math.round(offsetMs);
-    if (schedule === undefined) return generateCustomerRecord(rng, options.seed, k, eventMs, steady, future);
-    const effects = driftEffectsAt(schedule, offsetMs, eventMs);
+    const eventMs = eventTimeOf(options.startMs, k, intervalMs);
+    if (schedule === undefined) return source.record(k, eventMs, steady, future);
+    const effects = driftEffectsAt(schedule, k * intervalMs, eventMs);
     const params: GenerationParams = control
       ? { ...steady, driftProgress: effects.progress, driftPhase: 'baseline' }
       : paramsUnderDrift(effects, { overlap, withOutcome, withPrediction });
-    return generateCustomerRecord(rng, options.seed, k, eventMs, params, future);
+    return source.record(k, eventMs, params, future);
   };
   const shard = options.shard ?? wholeShard;
   // The shard's j-th record is global record k + j·n, due at (k + j·n) × interval.

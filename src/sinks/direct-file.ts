@@ -21,8 +21,8 @@ import { open } from 'node:fs/promises';
 const BLOCK = 4096;
 /**
  * One staging buffer: written when full, a large sequential transfer. 8 MiB rather than 4: half
- * the writes, and with 2 worker threads the main thread spent ~35% less time submitting them and
- * waiting for a free buffer (10M records: 0.88 → 0.57 s).
+ * the writes for the main thread to submit, and fewer waits for a free buffer when worker threads
+ * fill them quickly (bench/scale.mjs times batch with workers).
  */
 export const STAGING_BYTES = 8 << 20;
 /**
@@ -31,7 +31,7 @@ export const STAGING_BYTES = 8 << 20;
  */
 const STAGING_COUNT = 3;
 const WASM_PAGE = 65536;
-/** Shared memory is copied out in pieces of this size (see write()): 0.15 → 0.10 ms per 1.3 MB. */
+/** Shared memory is copied out in pieces of this size (see write()). */
 const SHARED_PIECE_BYTES = 256 << 10;
 
 /** WebAssembly's Memory, which @types/node does not declare without the DOM library. */

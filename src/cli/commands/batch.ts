@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { defaultOverlap } from '../../core/customer.ts';
 import { makeDrift } from '../../core/drift.ts';
-import { defaultIntervalMs } from '../../generator.ts';
+import { defaultIntervalMs } from '../../core/source.ts';
 import { batchOptionalFields, batchSize, writeBatch, sendBatch } from '../../modes/batch.ts';
 import { writeBatchParallel } from '../../modes/parallel-batch.ts';
 import { UsageError } from '../../errors.ts';
