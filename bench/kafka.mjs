@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { SyntheticDataGenerator, streamSource, writeBatchParallel } from '../dist/index.js';
 // Internals the benchmark measures piece by piece.
 import { encodeJsonObject } from '../dist/encoders/json.js';
-import { sendBatch } from '../dist/modes/batch.js';
+import { batchRecordIdentity, sendBatch } from '../dist/modes/batch.js';
 import { runTimed } from '../dist/modes/timed.js';
 import { KafkaLinesSink, KafkaRecordSink } from '../dist/sinks/kafka.js';
 
@@ -134,7 +134,7 @@ try {
       start: 0,
       format: 'jsonl',
       workers,
-      sink: new KafkaLinesSink(parallelSink),
+      sink: new KafkaLinesSink(parallelSink, batchRecordIdentity({ count, seed: 1, start: 0 })),
     });
     return {
       rate: parallelSink.stats.acknowledged / ((performance.now() - parallelStarted) / 1000),

@@ -72,6 +72,20 @@ export function batchSize(options: BatchOptions): number {
   return shardSize(options.count, options.shard ?? wholeShard);
 }
 
+/** The key (customer_id) and event time of the batch's record at a position, without making it. */
+export function batchRecordIdentity(options: BatchOptions): {
+  keyOf(position: number): string;
+  timestampOf(position: number): number;
+} {
+  const shard = options.shard ?? wholeShard;
+  const startMs = toEpochMs(options.start);
+  const intervalMs = options.intervalMs ?? defaultIntervalMs;
+  return {
+    keyOf: (position) => customerIdOf(globalIndex(position, shard)),
+    timestampOf: (position) => eventTimeOf(startMs, globalIndex(position, shard), intervalMs),
+  };
+}
+
 /**
  * Makes the batch's customers one position at a time into one reused fields object: the fast
  * path of the encoders, which write the id and event time from `index` and `eventMs`.

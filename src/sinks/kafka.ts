@@ -638,21 +638,30 @@ function firstLine(error: unknown): string {
   return messageOf(error).split('\n')[0] ?? '';
 }
 
+/** The key and message timestamp of a batch's record at a position, as its source knows them. */
+export interface LineIdentity {
+  keyOf(position: number): string;
+  timestampOf(position: number): number;
+}
+
 /**
- * A byte sink that turns JSON Lines into Kafka messages: each line is one record's JSON; its key
- * (customer_id) and message timestamp (the event time) are read from the line. This lets the
- * worker-thread batch (parallel-batch.ts) feed Kafka: the workers generate and encode, this
- * thread only produces.
+ * A byte sink that turns JSON Lines into Kafka messages: each line is one record's JSON, the
+ * lines come in the batch's order, and each one's key (customer_id) and message timestamp (the
+ * event time) come from its position, as the record source defines them, not from its bytes.
+ * This lets the worker-thread batch (parallel-batch.ts) feed Kafka: the workers generate and
+ * encode, this thread only produces.
  */
 export class KafkaLinesSink implements Sink {
   readonly description: string;
   readonly closedByReader = false;
   readonly #kafka: KafkaRecordSink;
-  readonly #times = new IsoTimeReader();
+  readonly #identity: LineIdentity;
+  #position = 0;
   #bytes = 0;
 
-  constructor(kafka: KafkaRecordSink) {
+  constructor(kafka: KafkaRecordSink, identity: LineIdentity) {
     this.#kafka = kafka;
+    this.#identity = identity;
     this.description = kafka.description;
   }
 
@@ -669,9 +678,9 @@ export class KafkaLinesSink implements Sink {
       if (end < 0) end = lines.length;
       if (end > start) {
         const value = lines.subarray(start, end);
-        const idEnd = value.indexOf(QUOTE, ID_START);
-        const key = value.subarray(ID_START, idEnd);
-        const timestamp = this.#times.parse(value, timestampOffset(value, idEnd));
+        const key = this.#identity.keyOf(this.#position);
+        const timestamp = this.#identity.timestampOf(this.#position);
+        this.#position++;
         if (!this.#kafka.produce(value, key, timestamp)) await this.#kafka.sendWhenRoom(value, key, timestamp);
       }
       start = end + 1;
@@ -689,46 +698,3 @@ export class KafkaLinesSink implements Sink {
 }
 
 const NEWLINE = 0x0a;
-const QUOTE = 0x22;
-/** Offset of the id in a line: `{"customer_id":"` is 16 bytes. */
-const ID_START = 16;
-const TIMESTAMP_FIELD = Buffer.from('"timestamp":"');
-/** Bytes from the id's closing quote to the level's first letter: `","true_risk_level":"`. */
-const LEVEL_GAP = 21;
-/** Bytes from the level's closing quote to the time: `","timestamp":"`. */
-const TIME_GAP = 15;
-const LEVEL_LENGTH: Readonly<Record<number, number>> = { 0x6c: 3, 0x6d: 6, 0x68: 4 }; // low, medium, high
-
-/** Where the event time starts in a line the JSON encoder wrote (fields in schema order). */
-function timestampOffset(line: Buffer, idEnd: number): number {
-  const levelLength = LEVEL_LENGTH[line[idEnd + LEVEL_GAP] ?? 0];
-  if (levelLength !== undefined) {
-    const at = idEnd + LEVEL_GAP + levelLength + TIME_GAP;
-    if (line[at - 1] === QUOTE && line[at - 2] === 0x3a) return at; // `":` before the time
-  }
-  return line.indexOf(TIMESTAMP_FIELD) + TIMESTAMP_FIELD.length;
-}
-
-/**
- * Reads `2026-01-01T00:00:00.000Z` from bytes into epoch ms without making a string: the date is
- * parsed once per day (records come in time order), the time of day from its digits.
- */
-class IsoTimeReader {
-  readonly #day = new Uint8Array(10);
-  #dayMs = Number.NaN;
-
-  parse(line: Buffer, at: number): number {
-    let sameDay = true;
-    for (let i = 0; i < 10 && sameDay; i++) sameDay = line[at + i] === this.#day[i];
-    if (!sameDay) {
-      this.#day.set(line.subarray(at, at + 10));
-      this.#dayMs = Date.parse(`${line.toString('latin1', at, at + 10)}T00:00:00.000Z`);
-    }
-    const digit = (i: number): number => (line[at + i] ?? 0) - 0x30;
-    const hours = digit(11) * 10 + digit(12);
-    const minutes = digit(14) * 10 + digit(15);
-    const seconds = digit(17) * 10 + digit(18);
-    const millis = digit(20) * 100 + digit(21) * 10 + digit(22);
-    return this.#dayMs + ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis;
-  }
-}

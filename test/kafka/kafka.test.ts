@@ -52,6 +52,19 @@ describe('batch to Kafka', () => {
     expect(new Set(messages.map((m) => m.partition)).size).toBeGreaterThan(1); // keys spread over the partitions
   });
 
+  it('a shard with 2 workers keys and stamps each message as its own record', async () => {
+    const topic = newTopic();
+    const args = ['batch', '--count', '3000', '--seed', '9', '--start', start, '--shard', '1/3', '--workers', '2'];
+    expect((await runChild([...args, '--kafka-servers', broker.bootstrap, '--topic', topic, '--quiet'])).code).toBe(0);
+    const messages = await consume(broker.bootstrap, topic);
+    expectNoLossNoDuplicates(messages, 1000);
+    for (const m of messages) {
+      expect(m.key).toBe(m.record.customer_id);
+      expect(m.timestamp).toBe(Date.parse(m.record.timestamp));
+      expect(Number(m.record.customer_id.slice(5)) % 3).toBe(1);
+    }
+  });
+
   it('--workers 2 sends exactly the messages of --workers 1 (keys, event timestamps, values)', async () => {
     const args = [
       'batch',

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { defaultOverlap } from '../../core/customer.ts';
 import { makeDrift } from '../../core/drift.ts';
 import { defaultIntervalMs } from '../../core/source.ts';
-import { batchOptionalFields, batchSize, writeBatch, sendBatch } from '../../modes/batch.ts';
+import { batchOptionalFields, batchRecordIdentity, batchSize, writeBatch, sendBatch } from '../../modes/batch.ts';
 import { writeBatchParallel } from '../../modes/parallel-batch.ts';
 import { UsageError } from '../../errors.ts';
 import type { BatchOptions } from '../../modes/batch.ts';
@@ -250,7 +250,7 @@ async function batchToKafka(
     const run = await writeBatchParallel({
       ...options,
       format: 'jsonl',
-      sink: new KafkaLinesSink(sink),
+      sink: new KafkaLinesSink(sink, batchRecordIdentity(options)),
       workers,
       signal: io.signal,
       onProgress,
