@@ -5,17 +5,15 @@
 import type { Command } from 'commander';
 import { defaultRiskMix, normaliseRiskMix } from '../core/profiles.ts';
 import type { RiskMix } from '../core/profiles.ts';
-import { formatFromPath, createEncoder, fileFormats } from '../encoders/index.ts';
+import { formatFromPath, fileFormats } from '../encoders/index.ts';
 import type { FileFormat, OptionalField } from '../encoders/index.ts';
-import { ParquetRecordSink } from '../sinks/parquet.ts';
 import { DatagenError, UsageError } from '../errors.ts';
 import { maxEventTimeMs } from '../core/time.ts';
 import { randomSeed } from '../generator.ts';
-import { EncodedOutput } from '../sinks/encoded-output.ts';
 import { FileSink } from '../sinks/file.ts';
 import { compressionCodecs, defaultDeliveryTimeoutMs, KafkaRecordSink } from '../sinks/kafka.ts';
-import type { CompressionCodec } from '../sinks/kafka.ts';
-import { EncodedRecordSink } from '../sinks/record-sink.ts';
+import type { CompressionCodec, KafkaSinkOptions } from '../sinks/kafka.ts';
+import { openSink } from '../sinks/open.ts';
 import type { DeliveryStats, RecordSink } from '../sinks/record-sink.ts';
 import { StreamSink } from '../sinks/stream.ts';
 import type { Sink } from '../sinks/types.ts';
@@ -294,21 +292,30 @@ export async function openRecordSink(
   options: { optionalFields: readonly OptionalField[]; flushEachWrite: boolean },
   flag = '--output',
 ): Promise<RecordSink> {
-  if (flags.output !== undefined) {
-    const format = resolveFormat(flags.output, flags.format, flag);
-    const sink = await openByteSink(flags.output, io, flag, options.flushEachWrite && format !== 'parquet');
-    if (format === 'parquet') return new ParquetRecordSink(sink, options.optionalFields);
-    return new EncodedRecordSink(
-      new EncodedOutput(createEncoder(format, options.optionalFields), sink),
-      options.flushEachWrite,
-    );
+  if (flags.output === undefined) return openSink({ kind: 'kafka', ...kafkaOptions(flags, io) });
+  const encoding = {
+    format: resolveFormat(flags.output, flags.format, flag),
+    optionalFields: options.optionalFields,
+    live: options.flushEachWrite,
+  };
+  if (flags.output === '-') return openSink({ kind: 'stream', stream: io.stdout, description: 'stdout', ...encoding });
+  try {
+    return await openSink({ kind: 'file', path: flags.output, ...encoding });
+  } catch (error) {
+    if (error instanceof DatagenError && error.code === 'INVALID_ARGUMENT')
+      throw new UsageError(`${flag}: ${error.message}`);
+    throw error;
   }
-  return connectKafka(flags, io);
 }
 
 /** A Kafka producer as the flags and the environment (servers, SASL/TLS) describe it. */
 export function connectKafka(flags: OutputFlags, io: CliIo): Promise<KafkaRecordSink> {
-  return KafkaRecordSink.connect({
+  return KafkaRecordSink.connect(kafkaOptions(flags, io));
+}
+
+/** The Kafka sink's options from the flags and the environment. */
+function kafkaOptions(flags: OutputFlags, io: CliIo): KafkaSinkOptions {
+  return {
     bootstrapServers: kafkaServers(flags, io),
     topic: flags.topic,
     compression: parseCompression(flags.compression),
@@ -316,7 +323,7 @@ export function connectKafka(flags: OutputFlags, io: CliIo): Promise<KafkaRecord
     env: io.env,
     signal: io.signal,
     stopWaiting: io.stopWaiting,
-  });
+  };
 }
 
 export function kafkaServers(flags: OutputFlags, io: CliIo): string {
