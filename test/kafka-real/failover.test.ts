@@ -13,21 +13,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CustomerRecord } from '../../src/core/schema.ts';
 import { runChild, tempDir } from '../support/cli.ts';
 import type { KafkaCluster } from '../support/kafka-cluster.ts';
-import { consumeAll, multiset, startKafka } from '../support/kafka-cluster.ts';
+import { consumeAll, multiset, startKafka, storedUpTo } from '../support/kafka-cluster.ts';
+import { sampleValue, scrape } from '../support/metrics.ts';
+import { waitFor } from '../support/wait.ts';
 
 let kafka: KafkaCluster;
 const streamTopic = `failover-${process.pid}`;
 const belowIsrTopic = `below-isr-${process.pid}`;
 const start = '2026-01-01T00:00:00Z';
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`not so within ${timeoutMs / 1000} s`);
-    await sleep(250);
-  }
-}
 
 beforeAll(async () => {
   kafka = await startKafka({
@@ -55,7 +48,12 @@ describe('three Kafka brokers, replication factor 3, min.insync.replicas=2', () 
     expect((await kafka.leaders(streamTopic)).get(0)).toBe(2);
     const flags = ['--rate', '300000', '--duration', '0.25', '--seed', '41', '--start', start];
     const running = runChild(['stream', ...flags, '--kafka-servers', kafka.bootstrap, '--topic', streamTopic]);
-    await sleep(4000);
+    // Mid-stream (75,000 records over 15 s): node 2 leads partition 0 and has taken records there.
+    await waitFor(async () => (await storedUpTo(kafka.internal, streamTopic, 1, 0)) > 0, {
+      what: `the first records stored in partition 0 of '${streamTopic}'`,
+      intervalMs: 250,
+      abandonedBy: running.then((result) => result.stderr),
+    });
     await kafka.kill(2);
     const result = await running;
     expect(result.code, result.stderr).toBe(0);
@@ -71,20 +69,37 @@ describe('three Kafka brokers, replication factor 3, min.insync.replicas=2', () 
   }, 120_000);
 
   it('a second broker down (below min.insync.replicas): the CLI reports the records that fail, none acknowledged is lost', async () => {
-    // 1,000 records/s for 8 s; node 3 killed after 3 s leaves one in-sync replica of 2 needed. A
-    // 15 s delivery timeout instead of the default 120 s.
+    // 1,000 records/s for 8 s; node 3 killed once the run has more than 1,000 acknowledged leaves
+    // one in-sync replica of 2 needed. A 15 s delivery timeout instead of the default 120 s.
+    // --metrics-port only to see the run's acknowledged count before the kill.
     const flags = ['--rate', '60000', '--duration', String(8 / 60), '--seed', '43', '--start', start];
-    const running = runChild([
-      'stream',
-      ...flags,
-      '--kafka-servers',
-      kafka.bootstrap,
-      '--topic',
-      belowIsrTopic,
-      '--delivery-timeout',
-      '15',
-    ]);
-    await sleep(3000);
+    let stderr = '';
+    const running = runChild(
+      [
+        'stream',
+        ...flags,
+        '--kafka-servers',
+        kafka.bootstrap,
+        '--topic',
+        belowIsrTopic,
+        '--delivery-timeout',
+        '15',
+        '--metrics-port',
+        '0',
+      ],
+      { onStderr: (text) => (stderr += text) },
+    );
+    const abandonedBy = running.then((result) => result.stderr);
+    const url = await waitFor(() => /metrics on (\S+)/.exec(stderr)?.[1], { what: 'the metrics URL', abandonedBy });
+    let acknowledgedBefore = 0;
+    await waitFor(
+      async () => (acknowledgedBefore = sampleValue(await scrape(url), 'churn_datagen_records_delivered_total')) > 1000,
+      {
+        what: 'more than 1,000 records acknowledged',
+        state: () => `${acknowledgedBefore} acknowledged`,
+        abandonedBy,
+      },
+    );
     await kafka.kill(3);
     const result = await running;
     expect(result.code, result.stderr).toBe(1);
@@ -109,8 +124,9 @@ describe('three Kafka brokers, replication factor 3, min.insync.replicas=2', () 
     // With fewer in-sync replicas than the minimum, the high watermark stands still: what was
     // acknowledged is kept but not readable until a second replica is back in sync.
     await kafka.restart(3);
-    await waitUntil(async () =>
-      [...(await kafka.inSyncReplicas(belowIsrTopic)).values()].every((isr) => isr.length >= 2),
+    await waitFor(
+      async () => [...(await kafka.inSyncReplicas(belowIsrTopic)).values()].every((isr) => isr.length >= 2),
+      { what: `two in-sync replicas of every partition of '${belowIsrTopic}'`, intervalMs: 250 },
     );
     const file = join(tempDir(), 'expected.jsonl');
     expect((await runChild(['stream', ...flags, '--fast', '--output', file, '--quiet'])).code).toBe(0);

@@ -9,13 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CustomerRecord } from '../../src/core/schema.ts';
 import { runChild, tempDir } from '../support/cli.ts';
 import type { KafkaCluster, RawMessage } from '../support/kafka-cluster.ts';
-import { consumeAll, startKafka } from '../support/kafka-cluster.ts';
+import { consumeAll, startKafka, storedUpTo } from '../support/kafka-cluster.ts';
+import { sleep, waitFor } from '../support/wait.ts';
 
 let kafka: KafkaCluster;
 let topicCount = 0;
 const newTopic = (): string => `outage-${process.pid}-${++topicCount}`;
 const start = '2026-01-01T00:00:00Z';
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 beforeAll(async () => {
   kafka = await startKafka();
@@ -32,10 +32,18 @@ async function expectedLines(streamFlags: string[]): Promise<string[]> {
   return readFileSync(file, 'utf8').trimEnd().split('\n');
 }
 
-/** Streams to a new topic while `outage` runs; returns the CLI's result and the topic. */
+/**
+ * Streams to a new topic and runs `outage` once the broker has stored the first records (the
+ * stream is under way); returns the CLI's result and the topic.
+ */
 async function streamThrough(streamFlags: string[], outage: () => Promise<void>) {
   const topic = newTopic();
   const running = runChild(['stream', ...streamFlags, '--kafka-servers', kafka.bootstrap, '--topic', topic]);
+  await waitFor(async () => (await storedUpTo(kafka.internal, topic, 1)) > 0, {
+    what: `the first records stored in '${topic}'`,
+    intervalMs: 250,
+    abandonedBy: running.then((result) => result.stderr),
+  });
   await outage();
   return { result: await running, topic };
 }
@@ -81,7 +89,6 @@ describe('a single Kafka node killed and restarted', () => {
   it('kill -9 and an immediate restart mid-stream: every record acknowledged and stored, none lost', async () => {
     const flags = ['--rate', '60000', '--duration', '0.2', '--seed', '31', '--start', start];
     const { result, topic } = await streamThrough(flags, async () => {
-      await sleep(3000);
       await kafka.kill(1);
       await kafka.restart(1);
     });
@@ -97,12 +104,11 @@ describe('a single Kafka node killed and restarted', () => {
     const flags = ['--rate', '60000', '--duration', '0.5', '--seed', '32', '--start', start];
     let refused: { result: Awaited<ReturnType<typeof runChild>>; seconds: number } | undefined;
     const { result, topic } = await streamThrough(flags, async () => {
-      await sleep(3000);
       await kafka.kill(1);
       const down = Date.now();
       const result = await runChild(['batch', '--count', '10', '--kafka-servers', kafka.bootstrap, '--topic', 'x']);
       refused = { result, seconds: (Date.now() - down) / 1000 };
-      await sleep(20_000 - (Date.now() - down));
+      await sleep(20_000 - (Date.now() - down)); // down for 20 s: what the test is about
       await kafka.restart(1);
     });
     // The run started while the broker was down: one clear line naming the address, exit 1 within 15 s.
@@ -120,12 +126,12 @@ describe('a single Kafka node killed and restarted', () => {
     expectNothingLost(messages, await expectedLines(flags));
   }, 120_000);
   it('down for 60 s mid-stream, within the delivery timeout: the run waits it out and delivers everything, exit 0', async () => {
-    // 200 records/s for 72 s; the broker is away from 3 s to 63 s, under the 120 s delivery timeout.
+    // 200 records/s for 72 s; the broker is away for 60 s from its first records, under the 120 s
+    // delivery timeout.
     const flags = ['--rate', '12000', '--duration', '1.2', '--seed', '33', '--start', start];
     const { result, topic } = await streamThrough(flags, async () => {
-      await sleep(3000);
       await kafka.kill(1);
-      await sleep(60_000);
+      await sleep(60_000); // down for 60 s: what the test is about
       await kafka.restart(1);
     });
     expect(result.code, result.stderr).toBe(0);

@@ -12,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binPath, runChild, tempDir } from '../support/cli.ts';
 import type { KafkaCluster } from '../support/kafka-cluster.ts';
 import { consumeAll, startKafka } from '../support/kafka-cluster.ts';
+import { sampleValue, scrape } from '../support/metrics.ts';
+import { waitFor } from '../support/wait.ts';
 
 const users = {
   writer: { scram: 'writer-scram-Secret-1', plain: 'writer-plain-Secret-2' },
@@ -188,10 +190,19 @@ describe('a secured Kafka, credentials from the environment', () => {
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
-    while (!/"metricsUrl":"[^"]+"/.test(output)) await new Promise((resolve) => setTimeout(resolve, 20));
-    const url = /"metricsUrl":"([^"]+)"/.exec(output)?.[1] ?? '';
-    await new Promise((resolve) => setTimeout(resolve, 1500)); // mid-run, records acknowledged
-    const metrics = await (await fetch(url)).text();
+    const abandonedBy = closed.then(() => output);
+    const url = await waitFor(() => /"metricsUrl":"([^"]+)"/.exec(output)?.[1], {
+      what: 'the metrics URL',
+      abandonedBy,
+    });
+    // Mid-run (30 records over 3 s), records acknowledged.
+    const metrics = await waitFor(
+      async () => {
+        const text = await scrape(url);
+        return sampleValue(text, 'churn_datagen_records_delivered_total') > 0 && text;
+      },
+      { what: 'a scrape counting records acknowledged', abandonedBy },
+    );
     expect(metrics).toMatch(/churn_datagen_/);
     expect(await closed, output).toBe(0);
     expect(output).toMatch(/"generated":30,"sent":30,"acknowledged":30,"failed":0/);

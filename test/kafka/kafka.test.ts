@@ -10,7 +10,9 @@ import { brokenInvariant } from '../support/invariants.ts';
 import type { ConsumedMessage, TestBroker } from '../support/broker.ts';
 import { consume, startBroker } from '../support/broker.ts';
 import { runChild, runInProcess, tempDir } from '../support/cli.ts';
+import { storedUpTo } from '../support/kafka-cluster.ts';
 import { mean } from '../support/records.ts';
+import { sleep, waitFor } from '../support/wait.ts';
 
 let broker: TestBroker;
 let topicCount = 0;
@@ -168,9 +170,14 @@ describe('stream', () => {
       '--topic',
       topic,
     ]);
-    await new Promise((resolve) => setTimeout(resolve, 3000));
+    // Mid-stream (120 records over 12 s): the broker has taken the first records.
+    await waitFor(async () => (await storedUpTo(broker.bootstrap, topic, 1)) > 0, {
+      what: `the first records stored in '${topic}'`,
+      intervalMs: 250,
+      abandonedBy: running.then((result) => result.stderr),
+    });
     broker.down();
-    await new Promise((resolve) => setTimeout(resolve, 3000));
+    await sleep(3000); // how long the broker is down: what the test is about
     broker.up();
     const result = await running;
     expect(result.code).toBe(0);

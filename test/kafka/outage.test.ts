@@ -5,15 +5,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestBroker } from '../support/broker.ts';
-import { consume, startBroker } from '../support/broker.ts';
+import { consume, refusesConnections, startBroker } from '../support/broker.ts';
 import { spawn } from 'node:child_process';
 import { binPath, runChild } from '../support/cli.ts';
 import type { CliResult } from '../support/cli.ts';
+import { storedUpTo } from '../support/kafka-cluster.ts';
+import { sampleValue, scrape } from '../support/metrics.ts';
+import { sleep, waitFor } from '../support/wait.ts';
 
 let broker: TestBroker;
 let topicCount = 0;
 const newTopic = (): string => `outage-${process.pid}-${++topicCount}`;
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 beforeAll(async () => {
   broker = await startBroker();
@@ -22,6 +24,15 @@ afterAll(async () => {
   await broker.stop();
 });
 
+/** Until the broker has taken the first records of `topic`: the run is mid-stream. */
+async function firstRecordsStored(topic: string, running: Promise<CliResult>): Promise<void> {
+  await waitFor(async () => (await storedUpTo(broker.bootstrap, topic, 1)) > 0, {
+    what: `the first records stored in '${topic}'`,
+    intervalMs: 250,
+    abandonedBy: running.then((result) => result.stderr),
+  });
+}
+
 function summaryOf(stderr: string): { generated: number; acknowledged: number; failed: number } {
   const match = /generated (\d+), acknowledged (\d+), failed (\d+);/.exec(stderr);
   expect(match, stderr).not.toBeNull();
@@ -29,8 +40,9 @@ function summaryOf(stderr: string): { generated: number; acknowledged: number; f
 }
 
 describe('stream through a broker outage', () => {
-  it('down from 4 s to 40 s of a 12 s stream: every record delivered once, none reported failed, exit 0', async () => {
+  it('down from its first records to 40 s of a 12 s stream: every record delivered once, none reported failed, exit 0', async () => {
     const topic = newTopic();
+    const started = Date.now();
     const running = runChild([
       'stream',
       '--rate',
@@ -44,9 +56,10 @@ describe('stream through a broker outage', () => {
       '--topic',
       topic,
     ]);
-    await sleep(4000);
+    await firstRecordsStored(topic, running);
     broker.down();
-    await sleep(36_000);
+    // Back 40 s after the start, long after the stream's end: the outage is what is tested.
+    await sleep(40_000 - (Date.now() - started));
     broker.up();
     const result = await running;
     expect(result.code, result.stderr).toBe(0);
@@ -73,7 +86,7 @@ describe('stream through a broker outage', () => {
       '--topic',
       topic,
     ]);
-    await sleep(2000);
+    await firstRecordsStored(topic, running);
     broker.down();
     const result = await running; // the broker stays down until every verdict is in
     broker.up();
@@ -81,7 +94,7 @@ describe('stream through a broker outage', () => {
     const summary = summaryOf(result.stderr);
     expect(summary.generated).toBe(3000);
     expect(summary.acknowledged + summary.failed).toBe(3000);
-    expect(summary.acknowledged).toBeGreaterThan(0); // the first 2 s got through
+    expect(summary.acknowledged).toBeGreaterThan(0); // the first records got through
     expect(summary.failed).toBeGreaterThan(0);
     expect(result.stderr).toContain(`churn-datagen: ${summary.failed} records were not delivered (`);
     expect(result.stderr).toContain('--delivery-timeout (now 2 s)');
@@ -93,19 +106,36 @@ describe('stream through a broker outage', () => {
   it('Ctrl-C while the broker is down waits for the verdicts; Ctrl-C again stops waiting: in flight is neither delivered nor failed', async () => {
     const topic = newTopic();
     const args = ['stream', '--rate', '6000', '--seed', '22', '--kafka-servers', broker.bootstrap, '--topic', topic];
-    const child = spawn(process.execPath, [binPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // --metrics-port only to see the records in flight (queue depth) before the Ctrl-C.
+    const child = spawn(process.execPath, [binPath, ...args, '--metrics-port', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<CliResult & { at: number }>((resolve) => {
       child.on('close', (code) => resolve({ code: code ?? -1, stdout: '', stderr, at: performance.now() }));
     });
-    await sleep(1500);
+    const abandonedBy = exited.then((result) => result.stderr);
+    const url = await waitFor(() => /metrics on (\S+)/.exec(stderr)?.[1], { what: 'the metrics URL', abandonedBy });
+    const metric = async (name: string): Promise<number> => sampleValue(await scrape(url), name);
+    await waitFor(async () => (await metric('churn_datagen_records_delivered_total')) > 0, {
+      what: 'the first records acknowledged',
+      abandonedBy,
+    });
     broker.down();
-    await sleep(1500);
+    await waitFor(() => refusesConnections(broker.bootstrap), { what: 'the broker refusing connections' });
+    // Records sent since the broker went down, which it cannot acknowledge now.
+    await waitFor(async () => (await metric('churn_datagen_queue_depth')) > 0, {
+      what: 'records in flight while the broker is down',
+      abandonedBy,
+    });
     child.kill('SIGINT'); // stops generating; the client still holds what the broker has not taken
-    await sleep(2000);
-    expect(stderr).toMatch(
-      /waiting up to \d+ s for the broker to acknowledge \d+ records in flight; Ctrl-C again stops waiting/,
+    await waitFor(
+      () =>
+        /waiting up to \d+ s for the broker to acknowledge \d+ records in flight; Ctrl-C again stops waiting/.test(
+          stderr,
+        ),
+      { what: 'the message that the run waits for the records in flight', timeoutMs: 10_000, abandonedBy },
     );
     const secondAt = performance.now();
     child.kill('SIGINT');

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { binPath, tempDir } from '../support/cli.ts';
+import { waitFor } from '../support/wait.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
@@ -52,6 +53,7 @@ describe('/metrics of a running stream', () => {
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     let stderr = '';
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     const url = await new Promise<string>((resolve, reject) => {
       child.on('exit', () => reject(new Error(`exited before serving metrics: ${stderr}`)));
       child.stderr.on('data', (chunk: Buffer) => {
@@ -60,11 +62,30 @@ describe('/metrics of a running stream', () => {
         if (match?.[1] !== undefined) resolve(match[1]);
       });
     });
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Mid-run: the first records counted (the 120 records take 6 s).
+    await waitFor(async () => generated(await scrape(url)) > 0, {
+      what: 'a scrape counting generated records',
+      abandonedBy: exited.then(() => stderr),
+    });
     const [first, second] = await Promise.all([scrape(url), scrape(url)]);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    const later = await scrape(url);
-    const code = await new Promise((resolve) => child.on('exit', resolve));
+    let last: Exposition | undefined;
+    const later = await waitFor(
+      async () => {
+        last = await scrape(url);
+        return (
+          generated(last) > generated(first) &&
+          (last.samples.get('churn_datagen_records_delivered_total') ?? 0) > 0 &&
+          last
+        );
+      },
+      {
+        what: 'a later scrape counting more records generated, and some delivered',
+        state: () =>
+          `generated ${generated(first)} at the first scrape, ${last === undefined ? '?' : generated(last)} at the last`,
+        abandonedBy: exited.then(() => stderr),
+      },
+    );
+    const code = await exited;
     expect(code, stderr).toBe(0);
 
     const own = [...later.types].filter(([name]) => name.startsWith('churn_datagen_'));

@@ -12,14 +12,10 @@ import { consume, startBroker } from '../support/broker.ts';
 import { runChild } from '../support/cli.ts';
 import { spawn } from 'node:child_process';
 import { binPath } from '../support/cli.ts';
+import { sampleValue as value, scrape } from '../support/metrics.ts';
+import { waitFor } from '../support/wait.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-
-/** Value of a metric line (optionally with labels) in Prometheus text format. */
-function value(text: string, name: string, labels = ''): number {
-  const line = text.split('\n').find((l) => l.startsWith(`${name}${labels} `));
-  return line === undefined ? Number.NaN : Number(line.split(' ')[1]);
-}
 
 let broker: TestBroker;
 beforeAll(async () => {
@@ -95,6 +91,7 @@ describe('Prometheus metrics', () => {
       },
     );
     let stderr = '';
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     const url = await new Promise<string>((resolve) => {
       child.stderr.on('data', (chunk: Buffer) => {
         stderr += chunk.toString();
@@ -102,17 +99,30 @@ describe('Prometheus metrics', () => {
         if (match?.[1] !== undefined) resolve(match[1]);
       });
     });
-    await new Promise((resolve) => setTimeout(resolve, 2500));
-    const text = await (await fetch(url)).text();
+    const generatedIn = (text: string): number =>
+      ['low', 'medium', 'high']
+        .map((l) => value(text, metricNames.generated, `{risk_level="${l}"}`))
+        .reduce((a, b) => a + b, 0);
+    // Mid-run: more than a second's worth of the 120 records (20/s) generated.
+    let last = '';
+    const text = await waitFor(
+      async () => {
+        last = await scrape(url);
+        return generatedIn(last) > 20 && last;
+      },
+      {
+        what: 'a scrape counting more than 20 records generated',
+        state: () => `${generatedIn(last)} generated`,
+        abandonedBy: exited.then(() => stderr),
+      },
+    );
     expect((await fetch(url.replace('/metrics', '/healthz'))).status).toBe(200);
     for (const name of Object.values(metricNames)) expect(text, name).toContain(name);
     expect(value(text, metricNames.askedRate)).toBe(20);
-    const midRun = ['low', 'medium', 'high']
-      .map((l) => value(text, metricNames.generated, `{risk_level="${l}"}`))
-      .reduce((a, b) => a + b, 0);
+    const midRun = generatedIn(text);
     expect(midRun).toBeGreaterThan(20);
     expect(midRun).toBeLessThan(120);
-    const code = await new Promise((resolve) => child.on('exit', resolve));
+    const code = await exited;
     expect(code).toBe(0);
     expect(stderr).toContain('"generated":120,"sent":120,"acknowledged":120,"failed":0');
   }, 30_000);

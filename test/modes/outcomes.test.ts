@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CustomerRecord } from '../../src/core/schema.ts';
 import { binPath, runInProcess, tempDir } from '../support/cli.ts';
+import { waitFor } from '../support/wait.ts';
 
 interface Outcome {
   customer_id: string;
@@ -304,9 +305,24 @@ describe('delayed outcomes', () => {
     );
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const abandonedBy = new Promise<string>((resolve) => child.on('close', () => resolve(stderr)));
     // The 30 records take 3 s; the run then waits for outcomes due in 90 days.
-    while (!/the run goes on until the last one/.test(stderr)) await new Promise((resolve) => setTimeout(resolve, 20));
-    await new Promise((resolve) => setTimeout(resolve, 4000));
+    await waitFor(() => /the run goes on until the last one/.test(stderr), {
+      what: 'the message that the run waits for the outcomes',
+      abandonedBy,
+    });
+    // The records file as it grows (renamed to r.jsonl at the end): all 30 records written.
+    const growing = /tail -f (\S+) \(renamed to \S*r\.jsonl at the end\)/.exec(stderr)?.[1];
+    expect(growing, stderr).toBeDefined();
+    const written = (): number =>
+      readFileSync(growing!, 'utf8')
+        .split('\n')
+        .filter((line) => line !== '').length;
+    await waitFor(() => written() >= 30, {
+      what: `the 30 records in ${growing}`,
+      state: () => `${written()} lines`,
+      abandonedBy,
+    });
     const stoppedAt = Date.now();
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));

@@ -4,6 +4,7 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { CustomerRecord } from '../../src/core/schema.ts';
 
@@ -47,6 +48,19 @@ export async function startBroker(topics: string[] = [], partitions = 3): Promis
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** Whether `bootstrap` (host:port) refuses a TCP connection, as the test broker does while down. */
+export function refusesConnections(bootstrap: string): Promise<boolean> {
+  const at = bootstrap.lastIndexOf(':');
+  return new Promise((resolve) => {
+    const socket = connect(Number(bootstrap.slice(at + 1)), bootstrap.slice(0, at));
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(true));
+  });
 }
 
 export interface ConsumedMessage {

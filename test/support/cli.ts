@@ -36,6 +36,8 @@ export interface ChildOptions {
   /** Sends this signal once stderr/stdout shows the child is running (or after `afterMs`). */
   signal?: NodeJS.Signals;
   afterMs?: number;
+  /** Called with each piece of stderr as it comes, to watch the child mid-run. */
+  onStderr?: (text: string) => void;
 }
 
 export function runChild(args: string[], options: ChildOptions = {}): Promise<CliResult> {
@@ -50,7 +52,10 @@ export function runChild(args: string[], options: ChildOptions = {}): Promise<Cl
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => {
+      err.push(chunk);
+      options.onStderr?.(chunk.toString());
+    });
     if (options.signal !== undefined) {
       const signal = options.signal;
       setTimeout(() => child.kill(signal), options.afterMs ?? 500);

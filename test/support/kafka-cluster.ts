@@ -212,6 +212,17 @@ export async function consumeAll(bootstrap: string, topic: string): Promise<RawM
     });
 }
 
+/**
+ * How many messages `topic` (or one of its partitions) holds, counting no further than `limit`:
+ * 0 while the topic does not exist yet or no broker answers. To wait for a run to be mid-stream.
+ */
+export async function storedUpTo(bootstrap: string, topic: string, limit: number, partition?: number): Promise<number> {
+  const args = ['-b', bootstrap, '-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-c', String(limit)];
+  if (partition !== undefined) args.push('-p', String(partition));
+  const result = await kcat([...args, '-X', 'fetch.wait.max.ms=10', '-f', '.\n'], 10_000);
+  return result.code === 0 ? result.stdout.split('\n').filter((line) => line !== '').length : 0;
+}
+
 /** Lines as a sorted list: a multiset to compare. */
 export function multiset(lines: Iterable<string>): string[] {
   return [...lines].sort();
