@@ -141,8 +141,9 @@ function binomialInversion(u: number, n: number, p: number): number {
 function powInteger(base: number, n: number): number {
   let result = 1;
   let square = base;
-  for (let e = n; e > 0; e = Math.floor(e / 2)) {
-    if (e % 2 === 1) result *= square;
+  // n is a count of orders or emails, far below 2^31: the integer bit operations apply.
+  for (let e = n; e > 0; e >>= 1) {
+    if ((e & 1) === 1) result *= square;
     square *= square;
   }
   return result;
