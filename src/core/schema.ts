@@ -2,56 +2,11 @@
  * The record: field names, types and precisions (SPEC §1). Encoders and docs read this table,
  * so a field is declared in exactly one place.
  */
-import type { PaymentMethod, ProductCategory, RiskLevel, ShippingMethod } from './profiles.ts';
+import { paymentMethods, productCategories, riskLevels, shippingMethods } from './profiles.ts';
 
 /** baseline: no drift acts yet; rising / falling: drift strengthening / weakening; drifted: fully on. */
 export const driftPhases = ['baseline', 'rising', 'drifted', 'falling'] as const;
 export type DriftPhase = (typeof driftPhases)[number];
-
-export interface CustomerRecord {
-  customer_id: string;
-  true_risk_level: RiskLevel;
-  /** ISO-8601 UTC event time. */
-  timestamp: string;
-  /** 0..1; present only while a drift schedule is active. */
-  drift_progress?: number;
-  /** Where the drift schedule stands for this record; present with drift_progress. */
-  drift_phase?: DriftPhase;
-  /** Lifecycle snapshots only: days since the start of the simulated journey (0, 7, 14, …). */
-  snapshot_day?: number;
-  customer_age_days: number;
-  account_age_days: number;
-  days_since_last_order: number;
-  total_orders: number;
-  total_revenue: number;
-  avg_order_value: number;
-  order_frequency: number;
-  website_visits_30d: number;
-  email_open_rate: number;
-  cart_abandonment_rate: number;
-  product_views_30d: number;
-  support_tickets_total: number;
-  support_tickets_open: number;
-  returns_count: number;
-  refunds_count: number;
-  favorite_category: ProductCategory;
-  discount_usage_rate: number;
-  premium_product_rate: number;
-  payment_method: PaymentMethod;
-  shipping_method: ShippingMethod;
-  failed_payment_count: number;
-  /** With the outcome (`--with-outcome`): no order in the 90 days after `timestamp`. */
-  churned?: boolean;
-  /** With the outcome: the true probability of no order in those 90 days, the label's basis. */
-  churn_probability?: number;
-  /**
-   * With the prediction (`--with-prediction`): what a model fitted perfectly at the start of the run
-   * predicts, the churn probability under the churn process as it was then (concept drift makes it stale).
-   */
-  predicted_churn_probability?: number;
-  /** With the prediction: predicted_churn_probability ≥ 0.5. */
-  predicted_churn?: boolean;
-}
 
 /** How a field is typed and written. Decimal kinds are rounded in the core to their precision. */
 export const fieldKinds = [
@@ -75,19 +30,25 @@ export const decimalPlaces = {
 } as const satisfies Partial<Record<FieldKind, number>>;
 
 export interface FieldSpec {
-  readonly name: keyof CustomerRecord;
+  readonly name: string;
   readonly kind: FieldKind;
   /** Absent from some records (e.g. drift_progress without a drift schedule). */
   readonly optional?: true;
+  /** A string field's closed set of values (its type is their union). */
+  readonly values?: readonly string[];
 }
 
-/** Every field in output order. */
+/**
+ * Every field in output order: the one declaration of the record. The CustomerRecord type, the
+ * CSV header and columns, Parquet's schema and the feature lists follow from it; the JSON
+ * encoders and docs/model.md are held to it by tests. What each field means: docs/model.md.
+ */
 export const recordFields = [
   { name: 'customer_id', kind: 'string' },
-  { name: 'true_risk_level', kind: 'string' },
+  { name: 'true_risk_level', kind: 'string', values: riskLevels },
   { name: 'timestamp', kind: 'timestamp' },
   { name: 'drift_progress', kind: 'progress', optional: true },
-  { name: 'drift_phase', kind: 'string', optional: true },
+  { name: 'drift_phase', kind: 'string', optional: true, values: driftPhases },
   { name: 'snapshot_day', kind: 'integer', optional: true },
   { name: 'customer_age_days', kind: 'integer' },
   { name: 'account_age_days', kind: 'integer' },
@@ -104,17 +65,41 @@ export const recordFields = [
   { name: 'support_tickets_open', kind: 'integer' },
   { name: 'returns_count', kind: 'integer' },
   { name: 'refunds_count', kind: 'integer' },
-  { name: 'favorite_category', kind: 'string' },
+  { name: 'favorite_category', kind: 'string', values: productCategories },
   { name: 'discount_usage_rate', kind: 'rate' },
   { name: 'premium_product_rate', kind: 'rate' },
-  { name: 'payment_method', kind: 'string' },
-  { name: 'shipping_method', kind: 'string' },
+  { name: 'payment_method', kind: 'string', values: paymentMethods },
+  { name: 'shipping_method', kind: 'string', values: shippingMethods },
   { name: 'failed_payment_count', kind: 'integer' },
   { name: 'churned', kind: 'boolean', optional: true },
   { name: 'churn_probability', kind: 'rate', optional: true },
   { name: 'predicted_churn_probability', kind: 'rate', optional: true },
   { name: 'predicted_churn', kind: 'boolean', optional: true },
 ] as const satisfies readonly FieldSpec[];
+
+/** The TypeScript type of each kind's values. */
+interface KindValues {
+  string: string;
+  timestamp: string;
+  integer: number;
+  money: number;
+  frequency: number;
+  rate: number;
+  progress: number;
+  boolean: boolean;
+}
+type Field = (typeof recordFields)[number];
+type ValueOf<F extends Field> = F extends { values: readonly (infer V)[] } ? V : KindValues[F['kind']];
+
+/**
+ * One customer record, typed from recordFields: the optional fields (drift schedule, lifecycle
+ * snapshot, outcome, prediction) are optional properties.
+ */
+export type CustomerRecord = {
+  -readonly [F in Exclude<Field, { optional: true }> as F['name']]: ValueOf<F>;
+} & {
+  -readonly [F in Extract<Field, { optional: true }> as F['name']]?: ValueOf<F>;
+};
 
 /** The numeric features a model would use (the optional schedule, snapshot and outcome fields excluded). */
 export const numericFeatures = recordFields
