@@ -16,11 +16,14 @@ export type ErrorCode = (typeof errorCodes)[number];
 
 export class DatagenError extends Error {
   readonly code: ErrorCode;
+  /** With INVALID_ARGUMENT: the option that was refused (e.g. "count"), where one was. */
+  readonly option: string | undefined;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; option?: string }) {
     super(message, options);
     this.name = 'DatagenError';
     this.code = code;
+    this.option = options?.option;
   }
 }
 

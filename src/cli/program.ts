@@ -67,6 +67,21 @@ whether Kafka support is available.`,
 
 // --- internal ---
 
+/** The flag each library option comes from, for the library's own refusals of a value. */
+const flagOfOption: Readonly<Record<string, string>> = {
+  count: '--count',
+  seed: '--seed',
+  overlap: '--overlap',
+  start: '--start',
+  startMs: '--start',
+  ratePerMinute: '--rate',
+  durationMinutes: '--duration',
+  customers: '--customers',
+  days: '--days',
+  speed: '--speed',
+  workers: '--workers',
+};
+
 function report(error: unknown, logger: Logger, signal: AbortSignal | undefined): number {
   if (error instanceof CommanderError) {
     if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code)) return exitCodes.ok;
@@ -82,7 +97,8 @@ function report(error: unknown, logger: Logger, signal: AbortSignal | undefined)
     return interruptExitCode(signal);
   }
   if (error instanceof DatagenError) {
-    logger.error(error.message);
+    const flag = error.code === 'INVALID_ARGUMENT' ? flagOfOption[error.option ?? ''] : undefined;
+    logger.error(flag === undefined ? error.message : `${flag}: ${error.message}`);
     return error.code === 'INVALID_ARGUMENT' ? exitCodes.usage : exitCodes.failure;
   }
   // A bug, not bad input: the whole error, so it can be reported.

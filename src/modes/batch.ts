@@ -256,11 +256,14 @@ export async function checkWriteOptions(
       throw new DatagenError(
         'INVALID_ARGUMENT',
         `format must be one of ${outputFormats.join(', ')}, got ${options.format as string}.`,
+        { option: 'format' },
       );
     for (const name of ['chunkBytes', 'workers', 'taskSize'] as const) {
       const value = options[name];
       if (value !== undefined && !(Number.isSafeInteger(value) && value >= 1))
-        throw new DatagenError('INVALID_ARGUMENT', `${name} must be a positive integer, got ${String(value)}.`);
+        throw new DatagenError('INVALID_ARGUMENT', `${name} must be a positive integer, got ${String(value)}.`, {
+          option: name,
+        });
     }
   } catch (error) {
     await options.sink.abort();

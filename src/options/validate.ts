@@ -2,7 +2,8 @@
  * The library's options, checked once where they come in: every entry point (the generator,
  * batch, parallel batch, stream, drift and lifecycle sources) calls the check of its options type,
  * so a bad value is the same DatagenError INVALID_ARGUMENT, naming the option, whichever way in.
- * The CLI parses its flags into these options first and names the flag in its own messages.
+ * The CLI parses its flags into these options; an option refused here reaches its user as the
+ * flag it came from (cli/program.ts, flagOfOption).
  */
 import { normaliseRiskMix } from '../core/profiles.ts';
 import type { RiskMix } from '../core/profiles.ts';
@@ -76,7 +77,9 @@ export function checkLifecycleOptions(
 export function toEpochMs(start: Date | number | string): number {
   const ms = start instanceof Date ? start.getTime() : typeof start === 'number' ? start : Date.parse(start);
   if (!Number.isInteger(ms) || ms < minEventTimeMs || ms > maxEventTimeMs) {
-    throw new DatagenError('INVALID_ARGUMENT', `start must be a time between 1970 and 9999, got ${String(start)}.`);
+    throw new DatagenError('INVALID_ARGUMENT', `start must be a time between 1970 and 9999, got ${String(start)}.`, {
+      option: 'start',
+    });
   }
   return ms;
 }
@@ -117,5 +120,5 @@ function checkNonNegative(name: string, value: number): void {
 }
 
 function invalid(name: string, value: unknown, expected: string): DatagenError {
-  return new DatagenError('INVALID_ARGUMENT', `${name} must be ${expected}, got ${String(value)}.`);
+  return new DatagenError('INVALID_ARGUMENT', `${name} must be ${expected}, got ${String(value)}.`, { option: name });
 }

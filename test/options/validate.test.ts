@@ -63,6 +63,7 @@ describe('options checked at every entry point', () => {
       expect(error, name).toBeInstanceOf(DatagenError);
       expect((error as DatagenError).code, name).toBe('INVALID_ARGUMENT');
       expect((error as Error).message, name).toMatch(message);
+      if ('seed' in bad || 'overlap' in bad) expect((error as DatagenError).option, name).toBe(Object.keys(bad)[0]);
     }
   });
 
@@ -98,5 +99,7 @@ describe('options checked at every entry point', () => {
     const error = await errorOf(make);
     expect(error).toBeInstanceOf(DatagenError);
     expect((error as Error).message).toMatch(message);
+    // The option refused, by name, for a caller (the CLI) to map to its own words.
+    expect((error as DatagenError).option).toBe(/^(\w+) must/.exec((error as Error).message)?.[1]);
   });
 });
