@@ -83,7 +83,11 @@ export function binomial(rng: CounterRng, n: number, p: number): number {
   let k: number;
   if (mean >= NORMAL_FROM_MEAN) {
     const z = normal(rng);
-    k = clamp(Math.round(mean + Math.sqrt(mean * (1 - rarer)) * z + ((1 - 2 * rarer) * (z * z - 1)) / 6), 0, n);
+    // Math.max, not clamp: a value rounded up to −0 becomes 0 (clamp would keep −0).
+    k = Math.max(
+      0,
+      Math.min(n, Math.round(mean + Math.sqrt(mean * (1 - rarer)) * z + ((1 - 2 * rarer) * (z * z - 1)) / 6)),
+    );
   } else {
     k = binomialInversion(rng.next(), n, rarer);
   }

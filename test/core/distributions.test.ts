@@ -48,3 +48,39 @@ describe('distributions', () => {
     expect(binomial(rng, 10, 1)).toBe(10);
   });
 });
+
+describe('counts above a mean of 4: a normal with the skewness term', () => {
+  /** Total variation distance between the draws' frequencies and a probability mass function. */
+  function totalVariation(xs: readonly number[], pmf: (k: number) => number, support: number): number {
+    const counts = new Array<number>(support + 1).fill(0);
+    for (const x of xs) counts[x] = (counts[x] ?? 0) + 1;
+    return counts.reduce((sum, c, k) => sum + Math.abs(c / xs.length - pmf(k)), 0) / 2;
+  }
+  const poissonPmf = (lambda: number) => (k: number) => {
+    let p = Math.exp(-lambda);
+    for (let i = 1; i <= k; i++) p *= lambda / i;
+    return p;
+  };
+  const binomialPmf = (n: number, p: number) => (k: number) => {
+    let c = 1;
+    for (let i = 0; i < k; i++) c = (c * (n - i)) / (i + 1);
+    return c * p ** k * (1 - p) ** (n - k);
+  };
+
+  it.each([4, 6, 12, 40])('poisson(%d) is within 0.02 of the exact distribution, never −0', (lambda) => {
+    const xs = many(200_000, (rng) => poisson(rng, lambda));
+    expect(xs.some((x) => Object.is(x, -0))).toBe(false);
+    expect(totalVariation(xs, poissonPmf(lambda), 200)).toBeLessThan(0.02);
+  });
+
+  it.each([
+    [20, 0.25],
+    [36, 0.3],
+    [100, 0.05],
+    [60, 0.9],
+  ])('binomial(%d, %d) is within 0.02 of the exact distribution, never −0', (n, p) => {
+    const xs = many(200_000, (rng) => binomial(rng, n, p));
+    expect(xs.some((x) => Object.is(x, -0))).toBe(false);
+    expect(totalVariation(xs, binomialPmf(n, p), n)).toBeLessThan(0.02);
+  });
+});
