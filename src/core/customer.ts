@@ -214,8 +214,8 @@ export interface CustomerFuture {
 }
 
 /**
- * Fills `out` with the fields of the record at `index` (see generateCustomerRecord), and `future`
- * when given.
+ * Fills `out` with the fields of the customer at `index` of the stream keyed by `seed`, and
+ * `future` when given. `rng` is scratch state, reset here (RecordSource holds one per thread).
  */
 export function generateCustomerFields(
   rng: CounterRng,
@@ -581,13 +581,13 @@ export function drawStateInBand(
  * Positions [bandStart, bandEnd) of a path where the churn probability lies in the level's band
  * (empty when bandEnd ≤ bandStart): from a year before the decline to 70 days after the churn.
  */
-export function bandStart(path: PurchasePath, level: RiskLevel): number {
+function bandStart(path: PurchasePath, level: RiskLevel): number {
   return level === 'low'
     ? earliestPosition(path)
     : positionAtFuturePurchases(path, level === 'medium' ? lowCutPurchases : highCutPurchases);
 }
 
-export function bandEnd(path: PurchasePath, level: RiskLevel): number {
+function bandEnd(path: PurchasePath, level: RiskLevel): number {
   return level === 'high'
     ? path.churnAt + churnedDaysObserved
     : positionAtFuturePurchases(path, level === 'low' ? lowCutPurchases : highCutPurchases);

@@ -10,7 +10,8 @@ const ACKLAM_LOW = 0.02425;
 
 /**
  * Standard normal N(0, 1) by inverting its CDF at one uniform (P. J. Acklam's rational
- * approximation, relative error below 1.2e-9). One uniform per value keeps the stream layout simple.
+ * approximation, relative error below 1.2e-9, its centre tabulated: see normalOf). One uniform per
+ * value keeps the stream layout simple.
  */
 export function normal(rng: CounterRng): number {
   return normalOf(rng.next());
@@ -71,7 +72,7 @@ export function poisson(rng: CounterRng, lambda: number): number {
  * that a normal with the Cornish–Fisher skewness term, rounded and clamped (as for poisson).
  */
 export function binomial(rng: CounterRng, n: number, p: number): number {
-  if (n <= 0 || p <= 0) return 0;
+  if (n <= 0 || !(p > 0)) return 0;
   if (p >= 1) return n;
   if (n <= 6) {
     let k = 0;

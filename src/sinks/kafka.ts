@@ -645,9 +645,10 @@ export interface LineIdentity {
 }
 
 /**
- * A byte sink that turns JSON Lines into Kafka messages: each line is one record's JSON, the
- * lines come in the batch's order, and each one's key (customer_id) and message timestamp (the
- * event time) come from its position, as the record source defines them, not from its bytes.
+ * A byte sink that turns JSON Lines into Kafka messages: each line is one record's JSON (no
+ * header or footer: jsonl only), the lines come in the batch's order, and each one's key
+ * (customer_id) and message timestamp (the event time) come from its position, as the record
+ * source defines them, not from its bytes. A line split across two writes is sent once whole.
  * This lets the worker-thread batch (parallel-batch.ts) feed Kafka: the workers generate and
  * encode, this thread only produces.
  */
@@ -658,6 +659,8 @@ export class KafkaLinesSink implements Sink {
   readonly #identity: LineIdentity;
   #position = 0;
   #bytes = 0;
+  /** The start of a line whose end is still to come, copied (the caller reuses its chunks). */
+  #partial: Buffer | undefined;
 
   constructor(kafka: KafkaRecordSink, identity: LineIdentity) {
     this.#kafka = kafka;
@@ -670,30 +673,40 @@ export class KafkaLinesSink implements Sink {
   }
 
   async write(chunk: Uint8Array): Promise<void> {
-    const lines = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    this.#bytes += lines.length;
+    this.#bytes += chunk.byteLength;
+    let lines = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (this.#partial !== undefined) {
+      lines = Buffer.concat([this.#partial, lines]);
+      this.#partial = undefined;
+    }
     let start = 0;
     while (start < lines.length) {
-      let end = lines.indexOf(NEWLINE, start);
-      if (end < 0) end = lines.length;
-      if (end > start) {
-        const value = lines.subarray(start, end);
-        const key = this.#identity.keyOf(this.#position);
-        const timestamp = this.#identity.timestampOf(this.#position);
-        this.#position++;
-        if (!this.#kafka.produce(value, key, timestamp)) await this.#kafka.sendWhenRoom(value, key, timestamp);
+      const end = lines.indexOf(NEWLINE, start);
+      if (end < 0) {
+        this.#partial = Buffer.from(lines.subarray(start));
+        return;
       }
+      if (end > start) await this.#send(lines.subarray(start, end));
       start = end + 1;
     }
   }
 
   async close(): Promise<void> {
+    if (this.#partial !== undefined) await this.#send(this.#partial);
+    this.#partial = undefined;
     await this.#kafka.close();
   }
 
   /** What reached the client is delivered either way (Kafka has no temporary file to drop). */
   async abort(): Promise<void> {
     await this.#kafka.close();
+  }
+
+  async #send(value: Buffer): Promise<void> {
+    const key = this.#identity.keyOf(this.#position);
+    const timestamp = this.#identity.timestampOf(this.#position);
+    this.#position++;
+    if (!this.#kafka.produce(value, key, timestamp)) await this.#kafka.sendWhenRoom(value, key, timestamp);
   }
 }
 

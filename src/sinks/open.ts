@@ -54,7 +54,7 @@ export async function openSink(config: SinkConfig): Promise<RecordSink> {
 }
 
 /** Records encoded into a byte sink: Parquet row groups, or JSON Lines, JSON or CSV text. */
-export function recordsAsBytes(sink: Sink, encoding: Encoding): RecordSink {
+function recordsAsBytes(sink: Sink, encoding: Encoding): RecordSink {
   if (encoding.format === 'parquet') return new ParquetRecordSink(sink, encoding.optionalFields);
   return new EncodedRecordSink(
     new EncodedOutput(createEncoder(encoding.format, encoding.optionalFields ?? []), sink),

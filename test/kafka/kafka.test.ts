@@ -6,6 +6,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CustomerRecord } from '../../src/core/schema.ts';
+import { encodeJsonObject } from '../../src/encoders/json.ts';
+import { batchRecordIdentity, batchRecords } from '../../src/modes/batch.ts';
+import { KafkaLinesSink, KafkaRecordSink } from '../../src/sinks/kafka.ts';
 import { brokenInvariant } from '../support/invariants.ts';
 import type { ConsumedMessage, TestBroker } from '../support/broker.ts';
 import { consume, startBroker } from '../support/broker.ts';
@@ -64,6 +67,34 @@ describe('batch to Kafka', () => {
       expect(m.key).toBe(m.record.customer_id);
       expect(m.timestamp).toBe(Date.parse(m.record.timestamp));
       expect(Number(m.record.customer_id.slice(5)) % 3).toBe(1);
+    }
+  });
+
+  it('lines split across writes are sent whole, each keyed and stamped by its position', async () => {
+    const topic = newTopic();
+    const options = { count: 300, seed: 4, start, shard: { index: 2, count: 5 } };
+    const lines = Buffer.from(
+      [...batchRecords(options)].map((record) => `${encodeJsonObject(record)}\n`).join(''),
+      'utf8',
+    );
+    const sink = new KafkaLinesSink(
+      await KafkaRecordSink.connect({ bootstrapServers: broker.bootstrap, topic }),
+      batchRecordIdentity(options),
+    );
+    // Chunks of 97 bytes cut most lines; the caller reuses its memory, as the worker batch does.
+    const scratch = new Uint8Array(97);
+    for (let at = 0; at < lines.length; at += scratch.length) {
+      const piece = lines.subarray(at, at + scratch.length);
+      scratch.set(piece);
+      await sink.write(scratch.subarray(0, piece.length));
+      scratch.fill(0);
+    }
+    await sink.close();
+    const messages = await consume(broker.bootstrap, topic);
+    expectNoLossNoDuplicates(messages, 60);
+    for (const m of messages) {
+      expect(m.key).toBe(m.record.customer_id);
+      expect(m.timestamp).toBe(Date.parse(m.record.timestamp));
     }
   });
 
