@@ -74,13 +74,7 @@ export class SyntheticDataGenerator {
     this.#intervalMs = options.intervalMs ?? defaultIntervalMs;
     this.#nextIndex = options.firstIndex ?? 0;
     this.#now = options.now ?? Date.now;
-    this.#source = new RecordSource(this.seed, {
-      mix: this.#mix,
-      drift: noDrift,
-      overlap: this.#overlap,
-      withOutcome: this.#withOutcome,
-      withPrediction: this.#withPrediction,
-    });
+    this.#source = new RecordSource(this.seed);
   }
 
   /** Current drift setting. */

@@ -289,7 +289,7 @@ class DriftDetector {
 
   constructor(schedule: DriftSchedule, seed: number, records: number) {
     this.#schedule = schedule;
-    this.#source = new RecordSource(seed, this.#paramsAt({ ...schedule, components: [] }, 0, schedule.startMs));
+    this.#source = new RecordSource(seed);
     this.#windowRecords = Math.max(1, Math.floor(records / 10));
     const n = this.#windowRecords;
     this.#critical = Math.sqrt(-Math.log(detectionAlpha / 2) / 2) * Math.sqrt((n + n) / (n * n));

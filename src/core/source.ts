@@ -29,22 +29,22 @@ export class RecordSource {
   readonly fields: CustomerFields = newCustomerFields();
   readonly #rng = new CounterRng();
   readonly #seed: number;
-  readonly #params: GenerationParams;
 
-  /** `params`: what shapes the records unless a call gives its own (drift moves them per record). */
-  constructor(seed: number, params: GenerationParams) {
+  constructor(seed: number) {
     this.#seed = seed;
-    this.#params = params;
   }
 
-  /** Fills `fields` with customer `index`, and `future` (the days to its next order) when given. */
-  fill(index: number, params: GenerationParams = this.#params, future?: CustomerFuture): CustomerFields {
+  /**
+   * Fills `fields` with customer `index` under `params` (drift moves them record by record), and
+   * `future` (the days to its next order) when given.
+   */
+  fill(index: number, params: GenerationParams, future?: CustomerFuture): CustomerFields {
     generateCustomerFields(this.#rng, this.#seed, index, params, this.fields, future);
     return this.fields;
   }
 
   /** Customer `index` stamped `eventMs`, as a record of its own. */
-  record(index: number, eventMs: number, params?: GenerationParams, future?: CustomerFuture): CustomerRecord {
+  record(index: number, eventMs: number, params: GenerationParams, future?: CustomerFuture): CustomerRecord {
     return recordOf(this.fill(index, params, future), customerIdOf(index), formatIsoTimestamp(eventMs));
   }
 }

@@ -77,12 +77,27 @@ export function batchRecordIdentity(options: BatchOptions): {
   keyOf(position: number): string;
   timestampOf(position: number): number;
 } {
+  const place = batchPlacement(options);
+  return {
+    keyOf: (position) => customerIdOf(place.indexAt(position)),
+    timestampOf: (position) => place.eventMsOf(place.indexAt(position)),
+  };
+}
+
+/**
+ * Where the batch's positions stand: position p of this shard is customer index
+ * shard.index + p × shard.count, stamped start + index × intervalMs (eventTimeOf).
+ */
+function batchPlacement(options: BatchOptions): {
+  indexAt(position: number): number;
+  eventMsOf(index: number): number;
+} {
   const shard = options.shard ?? wholeShard;
   const startMs = toEpochMs(options.start);
   const intervalMs = options.intervalMs ?? defaultIntervalMs;
   return {
-    keyOf: (position) => customerIdOf(globalIndex(position, shard)),
-    timestampOf: (position) => eventTimeOf(startMs, globalIndex(position, shard), intervalMs),
+    indexAt: (position) => globalIndex(position, shard),
+    eventMsOf: (index) => eventTimeOf(startMs, index, intervalMs),
   };
 }
 
@@ -95,34 +110,31 @@ export class BatchGenerator {
   /** Customer index and event time of the position last generated. */
   index = 0;
   eventMs = 0;
-  readonly #shard: Shard;
-  readonly #startMs: number;
-  readonly #intervalMs: number;
+  readonly #place: ReturnType<typeof batchPlacement>;
   readonly #source: RecordSource;
+  readonly #params: GenerationParams;
 
   /** @throws {DatagenError} INVALID_ARGUMENT for bad options (checkBatchOptions). */
   constructor(options: BatchOptions) {
     checkBatchOptions(options);
-    this.#shard = options.shard ?? wholeShard;
-    this.#startMs = toEpochMs(options.start);
-    this.#intervalMs = options.intervalMs ?? defaultIntervalMs;
-    const params: GenerationParams = {
+    this.#place = batchPlacement(options);
+    this.#params = {
       mix: normaliseRiskMix(options.riskDistribution ?? defaultRiskMix),
       drift: options.drift ?? noDrift,
       overlap: options.overlap ?? defaultOverlap,
       withOutcome: options.withOutcome,
       withPrediction: options.withPrediction,
     };
-    this.#source = new RecordSource(options.seed, params);
+    this.#source = new RecordSource(options.seed);
     this.fields = this.#source.fields;
   }
 
-  /** Generates position p of this shard: customer index shard.index + p × shard.count. */
+  /** Generates position p of this shard (batchPlacement). */
   generate(position: number): void {
-    const index = globalIndex(position, this.#shard);
+    const index = this.#place.indexAt(position);
     this.index = index;
-    this.eventMs = eventTimeOf(this.#startMs, index, this.#intervalMs);
-    this.#source.fill(index);
+    this.eventMs = this.#place.eventMsOf(index);
+    this.#source.fill(index, this.#params);
   }
 
   /** The last generated customer as a record. */

@@ -78,7 +78,7 @@ export function streamSource(
   const withPrediction = options.withPrediction === true;
   const steady: GenerationParams = { mix, drift: noDrift, overlap, withOutcome, withPrediction };
   const control = options.control === true;
-  const source = new RecordSource(options.seed, steady);
+  const source = new RecordSource(options.seed);
   const recordAt = (k: number, future?: CustomerFuture): CustomerRecord => {
     // Progress counts from the exact due offset; the event time is rounded to the millisecond.
     const eventMs = eventTimeOf(options.startMs, k, intervalMs);

@@ -19,7 +19,7 @@ import { fixedStart, mean, sample, spearman } from '../support/records.ts';
 
 /** Customer `index` of `seed` stamped `eventMs`, made by the record source every mode uses. */
 function customerAt(seed: number, index: number, eventMs: number, params: GenerationParams): CustomerRecord {
-  return new RecordSource(seed, params).record(index, eventMs);
+  return new RecordSource(seed).record(index, eventMs, params);
 }
 
 const keyFeatures = Object.keys(keyFeatureProfiles) as KeyFeature[];

@@ -29,7 +29,7 @@ import { fixedStart } from '../support/records.ts';
 
 /** Customer `index` of `seed` stamped `eventMs`, made by the record source every mode uses. */
 function customerAt(seed: number, index: number, eventMs: number, params: GenerationParams): CustomerRecord {
-  return new RecordSource(seed, params).record(index, eventMs);
+  return new RecordSource(seed).record(index, eventMs, params);
 }
 
 const readJsonLines = (path: string): CustomerRecord[] =>
