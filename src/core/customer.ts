@@ -306,12 +306,13 @@ export interface TrailingWindows {
   /** Days since the first order, and the frequency window min(180, tenure). */
   readonly tenure: number;
   readonly window: number;
-  /** G at x, and at x − d for d = 30 and 90 (each at most the tenure), the window and the tenure. */
+  /** G at x, and at the start of the frequency window and of the tenure. */
   readonly atX: number;
-  readonly at30: number;
-  readonly at90: number;
   readonly atWindow: number;
   readonly atTenure: number;
+  /** The mean engagement over the last 30 and 90 days (each at most the tenure). */
+  readonly engaged30: number;
+  readonly engaged90: number;
 }
 
 /** The trailing windows of an observation at x of a customer with the given tenure. */
@@ -319,16 +320,18 @@ export function trailingWindows(steepness: number, x: number, tenure: number): T
   const window = Math.min(frequencyWindowDays, tenure);
   const atTenure = engagedDaysTo(steepness, x - tenure);
   const atWindow = window === tenure ? atTenure : engagedDaysTo(steepness, x - window);
+  const atX = engagedDaysTo(steepness, x);
   const at90 = tenure <= 90 ? atTenure : engagedDaysTo(steepness, x - 90);
+  const at30 = tenure <= 30 ? atTenure : engagedDaysTo(steepness, x - 30);
   return {
     x,
     tenure,
     window,
-    atX: engagedDaysTo(steepness, x),
-    at30: tenure <= 30 ? atTenure : engagedDaysTo(steepness, x - 30),
-    at90,
+    atX,
     atWindow,
     atTenure,
+    engaged30: (atX - at30) / Math.min(30, tenure),
+    engaged90: (atX - at90) / Math.min(90, tenure),
   };
 }
 
@@ -349,8 +352,7 @@ export function observe(
   const orders = history.orders;
   // Engagement (how much of the base rate is left) averaged over the windows the fields observe.
   const engagedWindow = (windows.atX - windows.atWindow) / window;
-  const engaged90 = (windows.atX - windows.at90) / Math.min(90, tenure);
-  const engaged30 = (windows.atX - windows.at30) / Math.min(30, tenure);
+  const { engaged30, engaged90 } = windows;
 
   // Order value: the average of `orders` orders around the customer's mean spend.
   const spread = orderSpread / Math.sqrt(orders);

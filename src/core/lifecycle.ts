@@ -193,11 +193,7 @@ export class CustomerJourney {
     f.shipping_method = this.#closedSets.shipping_method;
     // Lifetime counts are the journey's own, accumulated week by week; the order value stays.
     f.support_tickets_total = this.#tickets;
-    f.support_tickets_open = binomial(
-      rng,
-      this.#tickets,
-      openTicketShare((windows.atX - windows.at30) / Math.min(30, this.#tenure)),
-    );
+    f.support_tickets_open = binomial(rng, this.#tickets, openTicketShare(windows.engaged30));
     f.returns_count = this.#returns;
     f.refunds_count = this.#refunds;
     f.failed_payment_count = this.#failedPayments;
