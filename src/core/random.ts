@@ -46,22 +46,11 @@ export class CounterRng {
     const indexHi = Math.floor(index / TWO_POW_32) >>> 0;
     // Stored as int32 (| 0): the same bits, but V8 keeps the fields small integers instead of boxing
     // values above 2^31 as doubles, an allocation on every step.
-    let a = lowbias32(indexLo ^ lowbias32(seedLo ^ 0x9e3779b9)) | 0;
-    let b = lowbias32(indexHi ^ lowbias32(seedHi ^ 0x7f4a7c15) ^ Math.imul(domain, 0x85ebca6b)) | 0;
-    let c = lowbias32(seedLo ^ 0x243f6a88) | 0;
-    let d = lowbias32(seedHi ^ lowbias32(domain + 0x632be5ab)) | 0;
-    // The warm-up rounds of #step, with the state in locals (see fill).
-    for (let i = 0; i < WARM_UP_ROUNDS; i++) {
-      const t = (((a + b) | 0) + d) | 0;
-      d = (d + 1) | 0;
-      a = b ^ (b >>> 9);
-      b = (c + (c << 3)) | 0;
-      c = (((c << 21) | (c >>> 11)) + t) | 0;
-    }
-    this.#a = a;
-    this.#b = b;
-    this.#c = c;
-    this.#d = d;
+    this.#a = lowbias32(indexLo ^ lowbias32(seedLo ^ 0x9e3779b9)) | 0;
+    this.#b = lowbias32(indexHi ^ lowbias32(seedHi ^ 0x7f4a7c15) ^ Math.imul(domain, 0x85ebca6b)) | 0;
+    this.#c = lowbias32(seedLo ^ 0x243f6a88) | 0;
+    this.#d = lowbias32(seedHi ^ lowbias32(domain + 0x632be5ab)) | 0;
+    for (let i = 0; i < WARM_UP_ROUNDS; i++) this.#step();
   }
 
   /** Uniform in [0, 1). */
