@@ -2,7 +2,6 @@
 // case times both ways side by side in this process and prints ns per operation and the ratio;
 // the comment names its case (bench/micro.mjs: <case>).
 // Usage: npm run bench:micro [-- CASE…]
-import { normalOf } from '../dist/core/distributions.js';
 import { ByteWriter, constantText } from '../dist/encoders/byte-writer.js';
 
 const only = process.argv.slice(2);
@@ -82,30 +81,6 @@ const cases = {
     return [
       ['unequal alignment (per KiB)', time(200, () => (target.set(source, 3), 1)) / 512],
       ['equal alignment (per KiB)', time(200, () => (target.set(source, 0), 1)) / 512],
-    ];
-  },
-  // core/distributions.ts normalOf: the central 95% from a table instead of Acklam's rational function.
-  'normal-table'() {
-    const acklamCentral = (p) => {
-      const q = p - 0.5;
-      const r = q * q;
-      return (
-        ((((((-39.69683028665376 * r + 220.9460984245205) * r - 275.9285104469687) * r + 138.357751867269) * r -
-          30.66479806614716) *
-          r +
-          2.506628277459239) *
-          q) /
-        (((((-54.47609879822406 * r + 161.5858368580409) * r - 155.6989798598866) * r + 66.80131188771972) * r -
-          13.28068155288572) *
-          r +
-          1)
-      );
-    };
-    const uniforms = Float64Array.from({ length: 4096 }, (_, i) => 0.025 + (0.95 * (i + 0.5)) / 4096);
-    const u = (i) => uniforms[(i * 1021) & 4095];
-    return [
-      ['rational function', time(5e6, (i) => acklamCentral(u(i)))],
-      ['table', time(5e6, (i) => normalOf(u(i)))],
     ];
   },
 };

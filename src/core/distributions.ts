@@ -19,8 +19,8 @@ export function normal(rng: CounterRng): number {
 
 /**
  * The standard normal at a uniform in [0, 1) drawn beforehand (what normal() does with its draw).
- * The central 95% interpolates a table of Acklam's values (within 4e-6 of them): a lookup instead
- * of a rational function with a division (bench/micro.mjs: normal-table). The tails compute it.
+ * The central 95% interpolates a table of Acklam's values (within 4e-6 of them): two loads and a
+ * multiply-add instead of a rational function with a division. The tails compute it.
  */
 export function normalOf(uniform: number): number {
   const p = uniform + HALF_ULP; // (0, 1)

@@ -82,19 +82,7 @@ describe('options checked at every entry point', () => {
       () => lifecycleSource({ seed: 1, startMs, customers: 1.5 }),
       /^customers must be a positive integer/,
     ],
-    [
-      'writeBatchParallel',
-      () =>
-        writeBatchParallel({
-          count: 1,
-          seed: 1,
-          start,
-          format: 'jsonl',
-          sink: new StreamSink(new PassThrough(), 'test'),
-          workers: 0,
-        }),
-      /^workers must be a positive integer/,
-    ],
+    ['writeBatchParallel', () => entryPoints.writeBatchParallel({ workers: 0 }), /^workers must be a positive integer/],
   ])('%s', async (_name, make, message) => {
     const error = await errorOf(make);
     expect(error).toBeInstanceOf(DatagenError);
