@@ -11,7 +11,7 @@ import type { RiskMix } from '../core/profiles.ts';
 import type { Shard } from '../core/shard.ts';
 import { globalIndex, shardSize, wholeShard } from '../core/shard.ts';
 import { RecordSource, defaultIntervalMs, eventTimeOf } from '../core/source.ts';
-import { checkBatchOptions, toEpochMs } from '../options/validate.ts';
+import { checkBatchOptions, checkPositiveInteger, toEpochMs } from '../options/validate.ts';
 import type { CustomerRecord } from '../core/schema.ts';
 import type { Drift } from '../core/drift.ts';
 import type { OptionalField, OutputFormat } from '../encoders/index.ts';
@@ -272,10 +272,7 @@ export async function checkWriteOptions(
       );
     for (const name of ['chunkBytes', 'workers', 'taskSize'] as const) {
       const value = options[name];
-      if (value !== undefined && !(Number.isSafeInteger(value) && value >= 1))
-        throw new DatagenError('INVALID_ARGUMENT', `${name} must be a positive integer, got ${String(value)}.`, {
-          option: name,
-        });
+      if (value !== undefined) checkPositiveInteger(name, value);
     }
   } catch (error) {
     await options.sink.abort();

@@ -66,8 +66,7 @@ export function checkLifecycleOptions(
   },
 ): void {
   checkCommon({ seed: options.seed, shard: options.shard }, true);
-  if (options.customers !== undefined && !(Number.isSafeInteger(options.customers) && options.customers > 0))
-    throw invalid('customers', options.customers, 'a positive integer');
+  if (options.customers !== undefined) checkPositiveInteger('customers', options.customers);
   if (options.days !== undefined) checkIndex('days', options.days);
   if (options.speed !== undefined) checkPositive('speed', options.speed);
   checkStartMs(options.startMs);
@@ -109,6 +108,11 @@ function checkCommon(options: CommonOptions, seedRequired = false): void {
 /** A count or index: a non-negative safe integer. */
 export function checkIndex(name: string, value: number): void {
   if (!(Number.isSafeInteger(value) && value >= 0)) throw invalid(name, value, 'a non-negative integer');
+}
+
+/** A size or count that must be at least 1. */
+export function checkPositiveInteger(name: string, value: number): void {
+  if (!(Number.isSafeInteger(value) && value >= 1)) throw invalid(name, value, 'a positive integer');
 }
 
 function checkPositive(name: string, value: number): void {
