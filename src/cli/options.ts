@@ -185,6 +185,23 @@ export function announceSeed(logger: Logger, resolved: ResolvedSeed): void {
   });
 }
 
+/**
+ * Kafka judges a message's age by its timestamp, which is the record's event time: from a day back
+ * on, time retention and a restarted broker's expiry of the producer's state apply to it (see
+ * docs/kafka.md, "Event times in the past"). Said once, before the first record.
+ */
+export function noteEventTimesInThePast(logger: Logger, flags: OutputFlags, startMs: number, nowMs: number): void {
+  if (flags.output !== undefined) return;
+  const days = Math.floor((nowMs - startMs) / DAY_MS);
+  if (days < 1) return;
+  logger.info(
+    `the messages' timestamps are the event times, from ${days} day${days === 1 ? '' : 's'} back: a topic's retention.ms deletes by them, and a broker restart can then store a retried batch twice; a topic with message.timestamp.type=LogAppendTime keeps every record once (docs/kafka.md)`,
+    { eventTimesDaysBack: days },
+  );
+}
+
+const DAY_MS = 86_400_000;
+
 /** The logger a command's flags ask for. */
 export function loggerFor(flags: Pick<OutputFlags, 'logFormat' | 'quiet' | 'verbose'>, io: CliIo): Logger {
   const format = logFormats.find((f) => f === flags.logFormat);

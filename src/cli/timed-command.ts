@@ -14,6 +14,7 @@ import type { Logger } from './log.ts';
 import type { OutputFlags, ResolvedSeed } from './options.ts';
 import {
   announceSeed,
+  noteEventTimesInThePast,
   announceWaiting,
   connectKafka,
   loggerFor,
@@ -78,6 +79,7 @@ export async function runTimedCommand(options: TimedCommandOptions, io: CliIo): 
     throw error;
   }
   announceSeed(logger, seed);
+  noteEventTimesInThePast(logger, flags, seed.startMs, io.now());
   for (const output of [sink, controlSink, outcomeSink]) {
     if (output?.followPath === undefined) continue;
     logger.info(

@@ -121,6 +121,33 @@ describe('batch to Kafka', () => {
     expect(canonical(await consume(broker.bootstrap, two))).toEqual(canonical(fromOne));
   });
 
+  it("says once that event times from a day back are the messages' timestamps; not for recent ones, nor with --quiet", async () => {
+    const servers = ['--kafka-servers', broker.bootstrap, '--topic', newTopic()];
+    const daysBack = Math.floor((Date.now() - Date.parse(start)) / 86_400_000);
+    const old = await runChild(['batch', '--count', '10', '--seed', '9', '--start', start, ...servers]);
+    expect(old.code).toBe(0);
+    const notes = old.stderr.split('\n').filter((line) => line.includes('message.timestamp.type=LogAppendTime'));
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toContain(`the event times, from ${daysBack} days back`);
+    const recent = new Date(Date.now() - 3_600_000).toISOString();
+    const now = await runChild([
+      'stream',
+      '--rate',
+      '60000',
+      '--duration',
+      '0.01',
+      '--fast',
+      '--start',
+      recent,
+      ...servers,
+    ]);
+    expect(now.code).toBe(0);
+    expect(now.stderr).not.toContain('LogAppendTime');
+    const quiet = await runChild(['batch', '--count', '10', '--seed', '9', '--quiet', ...servers]);
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr).toBe('');
+  });
+
   it('uses KAFKA_BOOTSTRAP_SERVERS when --kafka-servers is absent', async () => {
     const topic = newTopic();
     const viaEnv = await runChild(['batch', '--count', '10', '--topic', topic, '--quiet'], {
