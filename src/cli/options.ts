@@ -195,7 +195,7 @@ export function noteEventTimesInThePast(logger: Logger, flags: OutputFlags, star
   const days = Math.floor((nowMs - startMs) / DAY_MS);
   if (days < 1) return;
   logger.info(
-    `the messages' timestamps are the event times, from ${days} day${days === 1 ? '' : 's'} back: a topic's retention.ms deletes by them, and a broker restart can then store a retried batch twice; a topic with message.timestamp.type=LogAppendTime keeps every record once (docs/kafka.md)`,
+    `the messages' timestamps are the event times, from ${days} day${days === 1 ? '' : 's'} back: a topic's retention.ms deletes by them, and a broker restart can then store a retried batch twice; on a topic with message.timestamp.type=LogAppendTime neither happens (docs/kafka.md)`,
     { eventTimesDaysBack: days },
   );
 }

@@ -14,10 +14,10 @@ import type { Logger } from './log.ts';
 import type { OutputFlags, ResolvedSeed } from './options.ts';
 import {
   announceSeed,
-  noteEventTimesInThePast,
   announceWaiting,
   connectKafka,
   loggerFor,
+  noteEventTimesInThePast,
   openByteSink,
   openRecordSink,
   undeliveredMessage,
