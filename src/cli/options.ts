@@ -8,7 +8,7 @@ import type { RiskMix } from '../core/profiles.ts';
 import { formatFromPath, fileFormats } from '../encoders/index.ts';
 import type { FileFormat, OptionalField } from '../encoders/index.ts';
 import { DatagenError, UsageError } from '../errors.ts';
-import { maxEventTimeMs } from '../core/time.ts';
+import { MS_PER_DAY, maxEventTimeMs } from '../core/time.ts';
 import { randomSeed } from '../generator.ts';
 import { FileSink } from '../sinks/file.ts';
 import { compressionCodecs, defaultDeliveryTimeoutMs, KafkaRecordSink } from '../sinks/kafka.ts';
@@ -186,21 +186,18 @@ export function announceSeed(logger: Logger, resolved: ResolvedSeed): void {
 }
 
 /**
- * Kafka judges a message's age by its timestamp, which is the record's event time: from a day back
- * on, time retention and a restarted broker's expiry of the producer's state apply to it (see
- * docs/kafka.md, "Event times in the past"). Said once, before the first record.
+ * Kafka judges a message's age by its timestamp, which follows the record's event time: from a day
+ * back on, time retention and the brokers' expiry of the producer's state apply (docs/kafka.md,
+ * "Event times in the past"). Said once, before the first record, when any output is a topic.
  */
-export function noteEventTimesInThePast(logger: Logger, flags: OutputFlags, startMs: number, nowMs: number): void {
-  if (flags.output !== undefined) return;
-  const days = Math.floor((nowMs - startMs) / DAY_MS);
-  if (days < 1) return;
+export function noteEventTimesInThePast(logger: Logger, toKafka: boolean, startMs: number, nowMs: number): void {
+  const days = Math.floor((nowMs - startMs) / MS_PER_DAY);
+  if (!toKafka || days < 1) return;
   logger.info(
-    `the messages' timestamps are the event times, from ${days} day${days === 1 ? '' : 's'} back: a topic's retention.ms deletes by them, and a broker restart can then store a retried batch twice; on a topic with message.timestamp.type=LogAppendTime neither happens (docs/kafka.md)`,
+    `Kafka message timestamps follow the event times, which start ${days} day${days === 1 ? '' : 's'} back: retention.ms deletes by them, and a broker may store a retried batch twice; use a topic with message.timestamp.type=LogAppendTime (docs/kafka.md)`,
     { eventTimesDaysBack: days },
   );
 }
-
-const DAY_MS = 86_400_000;
 
 /** The logger a command's flags ask for. */
 export function loggerFor(flags: Pick<OutputFlags, 'logFormat' | 'quiet' | 'verbose'>, io: CliIo): Logger {

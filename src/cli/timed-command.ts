@@ -29,6 +29,7 @@ import type { DriftSchedule } from '../core/drift-schedule.ts';
 import type { RecordSink } from '../sinks/record-sink.ts';
 import type { ChurnOutcome } from '../core/outcome.ts';
 import { OutcomeQueue } from '../modes/outcomes.ts';
+import { KafkaRecordSink } from '../sinks/kafka.ts';
 import { OutcomeFileSink, OutcomeKafkaSink } from '../sinks/outcomes.ts';
 import type { OutcomeStream } from './outcome-flags.ts';
 import { MS_PER_DAY, formatIsoTimestamp } from '../core/time.ts';
@@ -79,7 +80,11 @@ export async function runTimedCommand(options: TimedCommandOptions, io: CliIo): 
     throw error;
   }
   announceSeed(logger, seed);
-  noteEventTimesInThePast(logger, flags, seed.startMs, io.now());
+  const toKafka =
+    sink instanceof KafkaRecordSink ||
+    controlSink instanceof KafkaRecordSink ||
+    outcomeSink instanceof OutcomeKafkaSink;
+  noteEventTimesInThePast(logger, toKafka, seed.startMs, io.now());
   for (const output of [sink, controlSink, outcomeSink]) {
     if (output?.followPath === undefined) continue;
     logger.info(

@@ -20,7 +20,11 @@ import { waitFor } from '../support/wait.ts';
 let kafka: KafkaCluster;
 const streamTopic = `failover-${process.pid}`;
 const belowIsrTopic = `below-isr-${process.pid}`;
-const start = '2026-01-01T00:00:00Z';
+/**
+ * Event times from the current minute: they are the message timestamps, and brokers expire an
+ * idempotent producer whose last timestamp is a day old (docs/kafka.md, "Event times in the past").
+ */
+const start = new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString();
 
 beforeAll(async () => {
   kafka = await startKafka({

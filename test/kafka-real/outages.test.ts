@@ -144,7 +144,8 @@ describe('a single Kafka node killed and restarted', () => {
     // expired; LogAppendTime stamps the messages (and that state) with the broker's clock.
     const topic = newTopic();
     await kafka.createTopic(topic, { partitions: 3, config: { 'message.timestamp.type': 'LogAppendTime' } });
-    const flags = ['--rate', '60000', '--duration', '0.2', '--seed', '34', '--start', '2025-12-01T00:00:00Z'];
+    const yearBack = new Date(Math.floor((Date.now() - 365 * 86_400_000) / 60_000) * 60_000).toISOString();
+    const flags = ['--rate', '60000', '--duration', '0.2', '--seed', '34', '--start', yearBack];
     const { result } = await streamThrough(
       flags,
       async () => {

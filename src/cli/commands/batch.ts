@@ -234,7 +234,7 @@ async function batchToKafka(
   const quiet = flags.quiet === true;
   const sink = await connectKafka(flags, io);
   announceSeed(logger, seed);
-  noteEventTimesInThePast(logger, flags, seed.startMs, io.now());
+  noteEventTimesInThePast(logger, true, seed.startMs, io.now());
   announceWaiting(sink, logger);
   const active = await startRunMetrics(flags, logger, () => sink.stats);
   active?.metrics.setDriftFactor(options.drift?.factor ?? 0);
