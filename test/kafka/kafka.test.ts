@@ -139,6 +139,21 @@ describe('batch to Kafka', () => {
     const file = await runChild(['batch', '--count', '10', '--seed', '9', '--output', join(tempDir(), 'a.jsonl')]);
     expect(file.code).toBe(0);
     expect(notes(file.stderr)).toHaveLength(0);
+    // The records to a file, their outcomes to a topic: that topic gets the event times too.
+    const outcomes = await runChild([
+      'stream',
+      ...fast,
+      '--start',
+      start,
+      '--output',
+      join(tempDir(), 'b.jsonl'),
+      '--outcomes-topic',
+      newTopic(),
+      '--kafka-servers',
+      broker.bootstrap,
+    ]);
+    expect(outcomes.code, outcomes.stderr).toBe(0);
+    expect(notes(outcomes.stderr)).toHaveLength(1);
     const quiet = await runChild(['batch', '--count', '10', '--seed', '9', '--quiet', ...servers]);
     expect(quiet.code).toBe(0);
     expect(quiet.stderr).toBe('');
