@@ -186,17 +186,35 @@ export function announceSeed(logger: Logger, resolved: ResolvedSeed): void {
 }
 
 /**
- * Kafka judges a message's age by its timestamp, which follows the record's event time: from a day
- * back on, time retention and the brokers' expiry of the producer's state apply (docs/kafka.md,
- * "Event times in the past"). Said once, before the first record, when any output is a topic.
+ * Kafka judges a message by its timestamp, which follows the record's event time (docs/kafka.md,
+ * "Event times and Kafka"): from a day back, time retention and the brokers' expiry of the
+ * producer's state apply (a note); more than an hour ahead of the broker's clock, Kafka 4 refuses
+ * the message by default (a warning, kept by --quiet). Said once, before the first record, when
+ * any output is a topic. `furthestMs` is the event time furthest ahead of the clock when it goes out.
  */
-export function noteEventTimesInThePast(logger: Logger, toKafka: boolean, startMs: number, nowMs: number): void {
-  const days = Math.floor((nowMs - startMs) / MS_PER_DAY);
-  if (!toKafka || days < 1) return;
-  logger.info(
-    `Kafka message timestamps follow the event times, which start ${days} day${days === 1 ? '' : 's'} back: retention.ms deletes by them, and a broker may store a retried batch twice; use a topic with message.timestamp.type=LogAppendTime (docs/kafka.md)`,
-    { eventTimesDaysBack: days },
-  );
+export function noteKafkaTimestamps(
+  logger: Logger,
+  toKafka: boolean,
+  earliestMs: number,
+  furthestMs: number,
+  nowMs: number,
+): void {
+  if (!toKafka) return;
+  const daysBack = Math.floor((nowMs - earliestMs) / MS_PER_DAY);
+  if (daysBack >= 1) {
+    logger.info(
+      `Kafka message timestamps follow the event times, which start ${daysBack} day${daysBack === 1 ? '' : 's'} back: retention.ms deletes by them, and a broker may store a retried batch twice; use a topic with message.timestamp.type=LogAppendTime (docs/kafka.md)`,
+      { eventTimesDaysBack: daysBack },
+    );
+  }
+  const hoursAhead = (furthestMs - nowMs) / (MS_PER_DAY / 24);
+  if (hoursAhead > 1) {
+    const ahead = hoursAhead < 48 ? `${Math.floor(hoursAhead)} hours` : `${Math.floor(hoursAhead / 24)} days`;
+    logger.warn(
+      `Kafka message timestamps follow the event times, which reach ${ahead} ahead of now: Kafka 4 brokers refuse timestamps more than message.timestamp.after.max.ms (1 hour by default) ahead of their clock; use a topic with message.timestamp.type=LogAppendTime, or an earlier --start (docs/kafka.md)`,
+      { eventTimesHoursAhead: Math.floor(hoursAhead) },
+    );
+  }
 }
 
 /** The logger a command's flags ask for. */

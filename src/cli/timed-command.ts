@@ -17,7 +17,7 @@ import {
   announceWaiting,
   connectKafka,
   loggerFor,
-  noteEventTimesInThePast,
+  noteKafkaTimestamps,
   openByteSink,
   openRecordSink,
   undeliveredMessage,
@@ -53,6 +53,8 @@ export interface TimedCommandOptions {
   manifest?: { path: string; content: DriftManifest } | undefined;
   /** The delayed outcome stream and where it goes. */
   outcomes?: OutcomeStream | undefined;
+  /** The event time furthest ahead of the wall clock when it goes out (see noteKafkaTimestamps). */
+  furthestEventMs: number;
 }
 
 export async function runTimedCommand(options: TimedCommandOptions, io: CliIo): Promise<number> {
@@ -84,7 +86,7 @@ export async function runTimedCommand(options: TimedCommandOptions, io: CliIo): 
     sink instanceof KafkaRecordSink ||
     controlSink instanceof KafkaRecordSink ||
     outcomeSink instanceof OutcomeKafkaSink;
-  noteEventTimesInThePast(logger, toKafka, seed.startMs, io.now());
+  noteKafkaTimestamps(logger, toKafka, seed.startMs, options.furthestEventMs, io.now());
   for (const output of [sink, controlSink, outcomeSink]) {
     if (output?.followPath === undefined) continue;
     logger.info(

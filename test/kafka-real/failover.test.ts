@@ -22,7 +22,7 @@ const streamTopic = `failover-${process.pid}`;
 const belowIsrTopic = `below-isr-${process.pid}`;
 /**
  * Event times from the current minute: they are the message timestamps, and brokers expire an
- * idempotent producer whose last timestamp is a day old (docs/kafka.md, "Event times in the past").
+ * idempotent producer whose last timestamp is a day old (docs/kafka.md, "Event times and Kafka").
  */
 const start = new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString();
 

@@ -210,4 +210,27 @@ describe('against Apache Kafka', () => {
     const partitionOf = new Map(records.map((m) => [m.key, m.partition]));
     for (const m of outcomes) expect(m.partition).toBe(partitionOf.get(m.key));
   });
+
+  it('the defaults: an unseeded batch ends now, so a broker with the default timestamp limits takes every record', async () => {
+    const topic = newTopic();
+    const sent = await runChild(['batch', '--count', '5000', '--kafka-servers', kafka.bootstrap, '--topic', topic]);
+    expect(sent.code, sent.stderr).toBe(0);
+    expect(sent.stderr).toMatch(/generated 5000, acknowledged 5000, failed 0;/);
+    expect(await consumeAll(kafka.internal, topic)).toHaveLength(5000);
+  });
+
+  it('event times two days ahead: refused by a default topic, warned of and counted as failed; a LogAppendTime topic takes them', async () => {
+    const ahead = new Date(Date.now() + 2 * 86_400_000).toISOString();
+    const args = ['stream', '--rate', '6000', '--duration', '0.05', '--fast', '--seed', '5', '--start', ahead];
+    const refused = await runChild([...args, '--kafka-servers', kafka.bootstrap, '--topic', newTopic()]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/reach (47 hours|2 days) ahead of now: Kafka 4 brokers refuse/);
+    expect(refused.stderr).toMatch(/generated 300, acknowledged 0, failed 300;/);
+    const topic = newTopic();
+    await kafka.createTopic(topic, { partitions: 3, config: { 'message.timestamp.type': 'LogAppendTime' } });
+    const taken = await runChild([...args, '--kafka-servers', kafka.bootstrap, '--topic', topic]);
+    expect(taken.code, taken.stderr).toBe(0);
+    expect(taken.stderr).toMatch(/generated 300, acknowledged 300, failed 0;/);
+    expect(await consumeAll(kafka.internal, topic)).toHaveLength(300);
+  });
 });

@@ -19,7 +19,7 @@ const newTopic = (): string => `outage-${process.pid}-${++topicCount}`;
  * Event times from the current minute: they are the messages' timestamps, and a restarted broker
  * drops the state of an idempotent producer whose last timestamp is older than
  * producer.id.expiration.ms (a day), so a retry could no longer be recognised (docs/kafka.md,
- * "Event times in the past"; the last test here covers that case).
+ * "Event times and Kafka"; the last test here covers that case).
  */
 const start = new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString();
 

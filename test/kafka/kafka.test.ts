@@ -159,6 +159,43 @@ describe('batch to Kafka', () => {
     expect(quiet.stderr).toBe('');
   });
 
+  it('warns once, even with --quiet, when event times run more than an hour ahead of the clock; an unseeded batch ends now', async () => {
+    const servers = ['--kafka-servers', broker.bootstrap, '--topic', newTopic()];
+    const warnings = (stderr: string): string[] => stderr.split('\n').filter((line) => line.includes('after.max.ms'));
+    const ahead = new Date(Date.now() + 2 * 86_400_000).toISOString();
+    const fast = ['--rate', '60000', '--duration', '0.01', '--fast', '--quiet'];
+    const stream = await runChild(['stream', ...fast, '--start', ahead, ...servers]);
+    expect(stream.code).toBe(0); // the mock cluster takes any timestamp
+    expect(warnings(stream.stderr)).toHaveLength(1);
+    expect(warnings(stream.stderr)[0]).toMatch(/reach (47 hours|2 days) ahead of now/);
+    const lifecycle = await runChild([
+      'lifecycle',
+      '--customers',
+      '2',
+      '--days',
+      '14',
+      '--fast',
+      '--quiet',
+      ...servers,
+    ]);
+    expect(lifecycle.code).toBe(0);
+    expect(warnings(lifecycle.stderr)).toHaveLength(1);
+    // A real-time stream from now and an unseeded batch (its last customer stamped now) stay behind the clock.
+    const live = await runChild(['stream', '--rate', '600', '--duration', '0.01', '--quiet', ...servers]);
+    expect(live.stderr).toBe('');
+    const before = Date.now();
+    const batch = await runChild(['batch', '--count', '7200', '--quiet', ...servers]);
+    expect(batch.stderr).toBe('');
+    const file = join(tempDir(), 'batch.jsonl');
+    await runChild(['batch', '--count', '7200', '--quiet', '--output', file]);
+    const times = readFileSync(file, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => Date.parse((JSON.parse(line) as CustomerRecord).timestamp));
+    expect(times.at(-1)! - times[0]!).toBe(7199_000);
+    expect(Math.abs(times.at(-1)! - before)).toBeLessThan(60_000);
+  });
+
   it('uses KAFKA_BOOTSTRAP_SERVERS when --kafka-servers is absent', async () => {
     const topic = newTopic();
     const viaEnv = await runChild(['batch', '--count', '10', '--topic', topic, '--quiet'], {

@@ -29,7 +29,7 @@ import {
   connectKafka,
   flagLimits,
   loggerFor,
-  noteEventTimesInThePast,
+  noteKafkaTimestamps,
   openByteSink,
   parseMix,
   resolveFormat,
@@ -68,7 +68,10 @@ export function registerBatch(program: Command, io: CliIo, setExitCode: (code: n
       'threads generating (same records for any number): files and stdout use this thread when 1; Kafka always generates off the producing thread; not for parquet',
       '1',
     );
-  addSeedOptions(command, `event time of the first customer (default: now; ${seededDefaultStart} with --seed)`);
+  addSeedOptions(
+    command,
+    `event time of the first customer (default: the last one is stamped now; ${seededDefaultStart} with --seed)`,
+  );
   addMixOptions(command);
   command
     .option('--overlap <share>', 'label noise share (0..1)', String(defaultOverlap))
@@ -96,7 +99,10 @@ Examples:
 
 async function runBatchCommand(flags: BatchFlags, io: CliIo): Promise<number> {
   const count = parsePositiveInteger('--count', flags.count, flagLimits.count);
-  const seed = resolveSeed(flags, flags.seed === undefined ? Math.floor(io.now()) : Date.parse(seededDefaultStart));
+  // Unseeded, the batch ends now: its customers are observations already made (and a Kafka broker
+  // takes their timestamps, which it refuses far ahead of its clock).
+  const unseededStart = Math.floor(io.now()) - (count - 1) * defaultIntervalMs;
+  const seed = resolveSeed(flags, flags.seed === undefined ? unseededStart : Date.parse(seededDefaultStart));
   checkEventTimes(
     flags,
     seed,
@@ -234,7 +240,8 @@ async function batchToKafka(
   const quiet = flags.quiet === true;
   const sink = await connectKafka(flags, io);
   announceSeed(logger, seed);
-  noteEventTimesInThePast(logger, true, seed.startMs, io.now());
+  const lastEventMs = seed.startMs + (options.count - 1) * defaultIntervalMs;
+  noteKafkaTimestamps(logger, true, seed.startMs, lastEventMs, io.now());
   announceWaiting(sink, logger);
   const active = await startRunMetrics(flags, logger, () => sink.stats);
   active?.metrics.setDriftFactor(options.drift?.factor ?? 0);

@@ -62,7 +62,8 @@ Examples:
       const seed = resolveSeed(flags, Math.floor(io.now()));
       const outcomes = parseOutcomeFlags(flags, seed.seed);
       const reachDays = days + (outcomes?.rules.horizonDays ?? 0);
-      checkEventTimes(flags, seed, seed.startMs + reachDays * MS_PER_DAY, `${reachDays} days`);
+      const lastEventMs = seed.startMs + reachDays * MS_PER_DAY;
+      checkEventTimes(flags, seed, lastEventMs, `${reachDays} days`);
       const source = lifecycleSource({
         seed: seed.seed,
         customers,
@@ -87,6 +88,8 @@ Examples:
             ],
             askedPerMinute,
             outcomes,
+            // Simulated days pass faster than real ones: the last snapshots lead the clock most.
+            furthestEventMs: lastEventMs,
           },
           io,
         ),

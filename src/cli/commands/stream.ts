@@ -147,12 +147,14 @@ async function runStreamCommand(
   checkDriftOutputFlags(flags, driftProgression);
   const seed = resolveSeed(flags, Math.floor(io.now()));
   const outcomes = parseOutcomeFlags(flags, seed.seed);
+  const lastEventMs =
+    durationMinutes === undefined
+      ? undefined
+      : seed.startMs + durationMinutes * 60_000 + (outcomes?.rules.horizonDays ?? 0) * MS_PER_DAY;
   checkEventTimes(
     flags,
     seed,
-    durationMinutes === undefined
-      ? undefined
-      : seed.startMs + durationMinutes * 60_000 + (outcomes?.rules.horizonDays ?? 0) * MS_PER_DAY,
+    lastEventMs,
     `--duration ${durationRaw ?? ''}${outcomes === undefined ? '' : ` and the outcome horizon`}`,
   );
   const streamOptions = {
@@ -183,6 +185,9 @@ async function runStreamCommand(
       ],
       askedPerMinute,
       schedule,
+      // On the simulated clock every event time goes out at once; on the real one they keep their
+      // lead over the clock from the start.
+      furthestEventMs: flags.fast === true && lastEventMs !== undefined ? lastEventMs : seed.startMs,
       control: withControl
         ? {
             source: streamSource({ ...streamOptions, control: true }),
