@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { defaultOverlap } from '../../core/customer.ts';
 import { makeDrift } from '../../core/drift.ts';
-import { defaultIntervalMs } from '../../core/source.ts';
+import { defaultIntervalMs, eventTimeOf } from '../../core/source.ts';
 import { batchOptionalFields, batchRecordIdentity, batchSize, writeBatch, sendBatch } from '../../modes/batch.ts';
 import { writeBatchParallel } from '../../modes/parallel-batch.ts';
 import { UsageError } from '../../errors.ts';
@@ -106,7 +106,7 @@ async function runBatchCommand(flags: BatchFlags, io: CliIo): Promise<number> {
   checkEventTimes(
     flags,
     seed,
-    seed.startMs + (count - 1) * defaultIntervalMs,
+    eventTimeOf(seed.startMs, count - 1, defaultIntervalMs),
     `${count} records ${defaultIntervalMs / 1000} s apart`,
   );
   const options: BatchOptions = {
@@ -240,8 +240,13 @@ async function batchToKafka(
   const quiet = flags.quiet === true;
   const sink = await connectKafka(flags, io);
   announceSeed(logger, seed);
-  const lastEventMs = seed.startMs + (options.count - 1) * defaultIntervalMs;
-  noteKafkaTimestamps(logger, true, seed.startMs, lastEventMs, io.now());
+  noteKafkaTimestamps(
+    logger,
+    true,
+    seed.startMs,
+    eventTimeOf(seed.startMs, options.count - 1, defaultIntervalMs),
+    io.now(),
+  );
   announceWaiting(sink, logger);
   const active = await startRunMetrics(flags, logger, () => sink.stats);
   active?.metrics.setDriftFactor(options.drift?.factor ?? 0);
